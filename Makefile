@@ -1,0 +1,43 @@
+# gatekit.devstack: the two commands are `make gate` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+VENV := $(CURDIR)/.venv
+export PATH := $(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+# Job spec for `make gate` (a Zuul-v3-shaped job); ZUUL_CONFIG + JOB_NAME pick a job
+# from a zuul.d directory instead.
+JOB ?= jobs/default.yml
+ZUUL_CONFIG ?=
+JOB_NAME ?=
+KEEP_WORKERS ?= 0
+GATE_ARGS ?=
+
+.PHONY: help setup gate test lint sanity units pytest molecule bench docs clean
+help:
+	@echo "make gate   - run the whole gate (image -> workers -> devstack -> tempest -> report)"
+	@echo "make test   - linters, ansible-test sanity + units, pytest, molecule, an end-to-end gate"
+	@echo "make setup  - install what the two commands need (idempotent)"
+	@echo "make bench | docs | clean"
+
+setup:
+	@bash tools/setup.sh
+
+gate: setup
+	ansible-playbook site.yml -e gatekit_job_file=$(abspath $(JOB)) \
+	  $(if $(ZUUL_CONFIG),-e gatekit_zuul_config=$(abspath $(ZUUL_CONFIG)) -e gatekit_zuul_job=$(JOB_NAME)) \
+	  -e gatekit_keep_workers=$(KEEP_WORKERS) $(GATE_ARGS)
+
+test: setup
+	@bash tools/run-tests.sh all
+
+lint sanity units pytest molecule: setup
+	@bash tools/run-tests.sh $@
+
+bench: setup
+	@bash bench/run.sh
+
+docs: setup
+	@bash tools/build-docs.sh
+
+clean:
+	@bash tools/clean.sh

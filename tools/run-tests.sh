@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The test suite behind `make test`: every step runs, each is timed, and a summary
+# table ends the output. Exit non-zero if any step failed.
+# Usage: run-tests.sh all | lint | sanity | units | pytest | molecule | e2e
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export ANSIBLE_CONFIG=$ROOT/ansible.cfg PATH=$ROOT/.venv/bin:$PATH
+export ANSIBLE_FORCE_COLOR=${ANSIBLE_FORCE_COLOR:-0} PY_COLORS=${PY_COLORS:-0}
+results=()
+failed=0
+
+step() {  # step NAME CMD...
+  local name=$1; shift
+  local t0=$SECONDS
+  printf '\n===== [%s] %s =====\n' "$(date +%H:%M:%S)" "$name"
+  "$@"
+  local rc=$?
+  local dt=$((SECONDS - t0))
+  results+=("$(printf '%-34s %-5s %5ss' "$name" "$([ $rc -eq 0 ] && echo ok || echo FAIL)" "$dt")")
+  [ $rc -eq 0 ] || failed=1
+  return 0
+}
+
+collection_copy() {
+  # ansible-test wants the tree at ansible_collections/<ns>/<name>: a temporary copy
+  # of the tracked (and new, not ignored) files.
+  local dst=$ROOT/tests/output/.sanity-tree/ansible_collections/gatekit/devstack
+  rm -rf "$ROOT/tests/output/.sanity-tree"
+  mkdir -p "$dst"
+  git -C "$ROOT" ls-files -co --exclude-standard -z | rsync -a --from0 --files-from=- "$ROOT/" "$dst/"
+  echo "$dst"
+}
+
+do_lint() {
+  step "yamllint" yamllint -s .
+  step "ruff" ruff check .
+  step "ansible-lint (production)" ansible-lint --profile production
+}
+
+do_sanity() {
+  local dst; dst=$(collection_copy)
+  step "ansible-test sanity" bash -c "cd '$dst' && ansible-test sanity --local --python 3.11 --color no"
+}
+
+do_units() {
+  local dst; dst=$(collection_copy)
+  step "ansible-test units" bash -c "cd '$dst' && ansible-test units --local --python 3.11 --color no"
+}
+
+do_pytest() {
+  if [ -d tests/functional ]; then
+    step "pytest (functional)" pytest -q -p no:cacheprovider tests/functional
+  fi
+}
+
+do_molecule() {
+  local s
+  for s in $(ls molecule/*/molecule.yml 2>/dev/null | xargs -rn1 dirname | xargs -rn1 basename | sort -u); do
+    step "molecule $s" molecule test -s "$s"
+  done
+}
+
+do_e2e() {
+  step "end-to-end: ansible-playbook site.yml" ansible-playbook site.yml -e gatekit_job_file="$ROOT/jobs/default.yml"
+}
+
+case "${1:-all}" in
+  all) do_lint; do_sanity; do_units; do_pytest; do_molecule; do_e2e ;;
+  lint) do_lint ;;
+  sanity) do_sanity ;;
+  units) do_units ;;
+  pytest) do_pytest ;;
+  molecule) do_molecule ;;
+  e2e) do_e2e ;;
+  *) echo "unknown step: $1" >&2; exit 2 ;;
+esac
+
+printf '\n===== summary (%ss) =====\n' "$SECONDS"
+printf '%s\n' "${results[@]}"
+[ $failed -eq 0 ] && echo "make test: PASSED" || echo "make test: FAILED"
+exit $failed
