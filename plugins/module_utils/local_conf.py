@@ -326,7 +326,7 @@ def service_lines(services, base_services):
     return lines
 
 
-def localrc_lines(localrc, projects, project, tempest_plugins, base_dir, libs_from_git=None):
+def localrc_lines(localrc, *, projects=None, project=None, tempest_plugins=None, base_dir=None, libs_from_git=None):
     """Variables (dependency order), LIBS_FROM_GIT, TEMPEST_PLUGINS; plus warnings."""
     localrc = localrc or {}
     if not isinstance(localrc, dict):
@@ -431,6 +431,7 @@ def meta_sections(local_conf):
 
 
 def render_local_conf(
+    *,
     localrc=None,
     local_conf=None,
     base_services=None,
@@ -452,7 +453,14 @@ def render_local_conf(
     lines = []
     if services or base_services:
         lines.extend(service_lines(services, base_services))
-    var_lines, warnings = localrc_lines(localrc, projects, project, tempest_plugins, base_dir, libs_from_git)
+    var_lines, warnings = localrc_lines(
+        localrc,
+        projects=projects,
+        project=project,
+        tempest_plugins=tempest_plugins,
+        base_dir=base_dir,
+        libs_from_git=libs_from_git,
+    )
     lines.extend(var_lines)
     ordered = []
     if plugins:
@@ -460,11 +468,10 @@ def render_local_conf(
             raise GatekitInputError("plugins", "must be a dict of plugin name -> git URL")
         requirements = read_plugin_requirements(base_dir)
         for name, reqs in (plugin_requires or {}).items():
-            if isinstance(reqs, str):
-                reqs = [reqs]
-            if not isinstance(reqs, (list, tuple)):
+            wanted = [reqs] if isinstance(reqs, str) else reqs
+            if not isinstance(wanted, (list, tuple)):
                 raise GatekitInputError("plugin_requires.%s" % name, "must be a list of plugin names")
-            requirements.setdefault(name, set()).update(reqs)
+            requirements.setdefault(name, set()).update(wanted)
         plines, ordered = plugin_lines(plugins, requirements, plugin_order)
         lines.extend(plines)
     text = "[[local|localrc]]\n" + "\n".join(lines) + "\n\n" + "".join(meta_sections(local_conf))

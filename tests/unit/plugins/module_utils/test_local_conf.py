@@ -4,6 +4,7 @@
 
 import copy
 import os
+import subprocess
 from collections import OrderedDict
 
 import pytest
@@ -354,8 +355,6 @@ def test_shell_value_errors(value, message):
 
 def test_literal_values_round_trip_through_bash(tmp_path):
     """The quoted text, sourced by bash, gives back exactly the value."""
-    import subprocess
-
     values = OrderedDict([("A", 'say "hi"'), ("B", "a`id`b"), ("C", "$(false) it's"), ("D", "x\\y"), ("E", "$A/x")])
     text = render_local_conf(localrc=values).text
     body = text.split("\n", 1)[1]
