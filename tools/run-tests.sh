@@ -9,6 +9,8 @@ export ANSIBLE_CONFIG=$ROOT/ansible.cfg PATH=$ROOT/.venv/bin:$PATH
 export ANSIBLE_FORCE_COLOR=${ANSIBLE_FORCE_COLOR:-0} PY_COLORS=${PY_COLORS:-0}
 results=()
 failed=0
+tmpdirs=()
+trap 'rm -rf "${tmpdirs[@]}"' EXIT
 
 step() {  # step NAME CMD...
   local name=$1; shift
@@ -25,11 +27,14 @@ step() {  # step NAME CMD...
 collection_copy() {
   # ansible-test wants the tree at ansible_collections/<ns>/<name>: a temporary copy
   # of the tracked (and new, not ignored) files.
-  local dst=$ROOT/tests/output/.sanity-tree/ansible_collections/gatekit/devstack
-  rm -rf "$ROOT/tests/output/.sanity-tree"
+  # Outside the checkout: inside it, ansible-test would list files with the outer git.
+  local base
+  base=$(mktemp -d "${TMPDIR:-/tmp}/gatekit-ansible-test.XXXXXX")
+  tmpdirs+=("$base")
+  local dst=$base/ansible_collections/gatekit/devstack
   mkdir -p "$dst"
   git -C "$ROOT" ls-files -co --exclude-standard -z | rsync -a --from0 --files-from=- "$ROOT/" "$dst/"
-  echo "$dst"
+  COPY=$dst
 }
 
 do_lint() {
@@ -39,12 +44,12 @@ do_lint() {
 }
 
 do_sanity() {
-  local dst; dst=$(collection_copy)
+  local dst; collection_copy; dst=$COPY
   step "ansible-test sanity" bash -c "cd '$dst' && ansible-test sanity --local --python 3.11 --color no"
 }
 
 do_units() {
-  local dst; dst=$(collection_copy)
+  local dst; collection_copy; dst=$COPY
   step "ansible-test units" bash -c "cd '$dst' && ansible-test units --local --python 3.11 --color no"
 }
 
