@@ -16,6 +16,9 @@ Import these instead of writing your own::
   ``None`` an existing file keeps its mode, a new file gets 0644 (minus umask
   is NOT applied: the mode is explicit so results do not depend on umask).
 * ``read_text_or_none(path)`` -- file text (UTF-8) or ``None`` if it is absent.
+* ``octal_mode(value)`` -- ``0o640`` for ``"0640"``/``"640"``/``0o640``, else
+  ``None`` (symbolic modes are left to ``set_fs_attributes_if_different``);
+  pass it to ``write_file_result`` so a new file never exists with a wider mode.
 * ``write_file_result(path, content, check_mode, mode=None)`` -- the standard
   "render then write" step: returns ``{'changed', 'diff', 'path'}`` where
   ``diff`` is Ansible's ``{before, after, before_header, after_header}``;
@@ -92,6 +95,18 @@ def atomic_write(path, content, mode=None):
         pass
     finally:
         os.close(dir_fd)
+
+
+def octal_mode(value):
+    """An int mode from the ``mode`` file argument when it is octal, else ``None``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        try:
+            return int(value, 8)
+        except ValueError:
+            return None
+    return None
 
 
 def write_file_result(path, content, check_mode=False, mode=None):
