@@ -1,0 +1,203 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, gatekit.devstack contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: nodepool_config
+short_description: Render nodepool.yaml and Zuul launcher objects from one description of images and labels
+version_added: "0.1.0"
+description:
+  - Takes ONE description of the images this collection builds, the flavors and labels made from them and
+    the providers that boot or hold the nodes, and renders both
+  - C(nodepool.yaml) for nodepool (diskimages with elements, release, env-vars and formats; labels;
+    providers with the C(openstack) and C(static) drivers and their pools), checked by
+    C(nodepool -c FILE config-validate) in the collection's tests;
+  - the equivalent objects for Zuul's built-in launcher, which replaced nodepool (Zuul >= 12) -
+    C(image), C(flavor), C(label), an abstract C(section) carrying the images, one C(section) and one
+    C(provider) per provider - checked with zuul's own parsers in the tests.
+  - Bad input fails naming the key and the reason, before any file is written.
+author:
+  - gatekit.devstack contributors
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+options:
+  nodepool_path:
+    description: Where to write C(nodepool.yaml). At least one of O(nodepool_path) and O(launcher_path) is needed.
+    type: path
+  launcher_path:
+    description: Where to write the zuul-launcher objects (a C(zuul.d/*.yaml) file).
+    type: path
+  images:
+    description:
+      - Images (DIB diskimages / zuul images). Keys C(name) (required), C(release) (default V(bookworm)),
+        C(elements) (default the nodepool-style element list ending in C(infra-package-needs)),
+        C(env_vars) (DIB environment), C(formats) (default V([qcow2])), C(username) (V(zuul)),
+        C(python_path) (V(/usr/bin/python3)), C(rebuild_age), C(build_timeout) (seconds), C(description).
+    type: list
+    elements: dict
+    required: true
+  flavors:
+    description:
+      - Node sizes. Keys C(name), C(min_ram) (MiB) and/or C(flavor_name) (the cloud's flavor), C(description).
+        Default one flavor V(normal) with 8192 MiB.
+    type: list
+    elements: dict
+    default: []
+  labels:
+    description:
+      - Labels. Keys C(name), C(image), C(flavor) (default the first flavor), C(min_ready), C(max_ready_age),
+        C(description).
+    type: list
+    elements: dict
+    required: true
+  providers:
+    description:
+      - Providers. Keys C(name), C(driver) (V(openstack) or V(static)), C(connection) (zuul connection
+        name, default the driver name).
+      - openstack - C(cloud) (required), C(region), C(max_servers) (default 10), C(networks), C(key_name),
+        C(boot_from_volume), C(volume_size), C(config_drive) (default true), C(labels) (default all).
+      - static - C(nodes), a list of C({name, labels, username, host_key, host_key_checking,
+        python_path, connection_port, max_parallel_jobs}).
+    type: list
+    elements: dict
+    required: true
+  zookeeper:
+    description: nodepool's ZooKeeper servers, C({host, port, chroot}). Default V(localhost:2181).
+    type: list
+    elements: dict
+    default: []
+  elements_dir:
+    description: nodepool-builder's C(elements-dir).
+    type: str
+    default: /etc/nodepool/elements
+  images_dir:
+    description: nodepool-builder's C(images-dir).
+    type: str
+    default: /opt/nodepool_dib
+  build_log_dir:
+    description: nodepool-builder's C(build-log-dir); omitted when not set.
+    type: str
+  section:
+    description: Name of the abstract zuul-launcher section that carries the images.
+    type: str
+    default: gatekit-base
+notes:
+  - Zuul 14.3 rejects C(description) on sections and providers once they are flattened, so none is rendered there.
+seealso:
+  - module: gatekit.devstack.jjb_jobs
+"""
+
+EXAMPLES = r"""
+- name: Node definitions for the image and the embedded pool of this collection
+  gatekit.devstack.nodepool_config:
+    nodepool_path: "{{ build_dir }}/nodepool/nodepool.yaml"
+    launcher_path: "{{ build_dir }}/zuul.d/launcher.yaml"
+    images:
+      - name: gatekit-debian-bookworm
+        release: bookworm
+        env_vars:
+          DIB_DISTRIBUTION_MIRROR: http://deb.debian.org/debian
+    labels:
+      - name: gatekit-debian-bookworm
+        image: gatekit-debian-bookworm
+    providers:
+      - name: cloud-a
+        driver: openstack
+        cloud: cloud-a
+        max_servers: 5
+      - name: gatekit-embedded
+        driver: static
+        nodes:
+          - name: gate-primary
+            labels: [gatekit-debian-bookworm]
+"""
+
+RETURN = r"""
+nodepool:
+  description: The rendered nodepool.yaml mapping.
+  returned: always
+  type: dict
+launcher:
+  description: The rendered zuul-launcher objects (one-key mappings).
+  returned: always
+  type: list
+  elements: dict
+paths:
+  description: Files written (or that would be written in check mode) because their content changed.
+  returned: always
+  type: list
+  elements: str
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, write_file_result
+from ansible_collections.gatekit.devstack.plugins.module_utils.nodepool_config import (
+    dump_yaml,
+    render_launcher,
+    render_nodepool,
+)
+
+DESC_KEYS = ("images", "flavors", "labels", "providers", "zookeeper", "elements_dir", "images_dir",
+             "build_log_dir", "section")
+
+
+def run(module):
+    desc = {k: module.params[k] for k in DESC_KEYS if module.params.get(k) not in (None, [])}
+    nodepool = render_nodepool(desc)
+    launcher = render_launcher(desc)
+    files = []
+    if module.params["nodepool_path"]:
+        files.append((module.params["nodepool_path"],
+                      dump_yaml(nodepool, "nodepool.yaml rendered by gatekit.devstack.nodepool_config")))
+    if module.params["launcher_path"]:
+        files.append((module.params["launcher_path"],
+                      dump_yaml(launcher, "Zuul launcher objects rendered by gatekit.devstack.nodepool_config")))
+    result = {"changed": False, "nodepool": nodepool, "launcher": launcher, "paths": []}
+    diffs = []
+    for path, text in files:
+        if not module.check_mode:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        res = write_file_result(path, text, module.check_mode)
+        if res["changed"]:
+            result["changed"] = True
+            result["paths"].append(path)
+            diffs.append(res["diff"])
+    if module._diff:
+        result["diff"] = diffs
+    return result
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "nodepool_path": {"type": "path"},
+            "launcher_path": {"type": "path"},
+            "images": {"type": "list", "elements": "dict", "required": True},
+            "flavors": {"type": "list", "elements": "dict", "default": []},
+            "labels": {"type": "list", "elements": "dict", "required": True},
+            "providers": {"type": "list", "elements": "dict", "required": True},
+            "zookeeper": {"type": "list", "elements": "dict", "default": []},
+            "elements_dir": {"type": "str", "default": "/etc/nodepool/elements"},
+            "images_dir": {"type": "str", "default": "/opt/nodepool_dib"},
+            "build_log_dir": {"type": "str"},
+            "section": {"type": "str", "default": "gatekit-base"},
+        },
+        required_one_of=[("nodepool_path", "launcher_path")],
+        supports_check_mode=True,
+    )
+    try:
+        result = run(module)
+    except GatekitInputError as err:
+        module.fail_json(msg=str(err), key=err.key)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
