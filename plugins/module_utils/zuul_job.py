@@ -24,8 +24,15 @@ Inheritance, as Zuul's documentation describes it (job.html, "Job Inheritance"):
 
 import os
 import re
+import traceback
 
-import yaml
+try:
+    import yaml
+except ImportError:  # the sanity import test has no PyYAML; ansible-core always does
+    yaml = None
+    YAML_IMPORT_ERROR = traceback.format_exc()
+else:
+    YAML_IMPORT_ERROR = None
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
 
@@ -45,8 +52,24 @@ class Encrypted(str):
     """An ``!encrypted/pkcs1-oaep`` value, kept opaque."""
 
 
-class _Loader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
-    pass
+def _loader():
+    """A SafeLoader that knows Zuul's tags (built on first use: yaml may be absent at import)."""
+    if yaml is None:
+        raise GatekitInputError("PyYAML", "is required to read Zuul configuration: %s" % YAML_IMPORT_ERROR)
+    if _LOADER:
+        return _LOADER[0]
+
+    class ZuulLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
+        pass
+
+    ZuulLoader.add_constructor("!override", _construct_override)
+    ZuulLoader.add_constructor("!inherit", _construct_inherit)
+    ZuulLoader.add_constructor("!encrypted/pkcs1-oaep", _construct_encrypted)
+    _LOADER.append(ZuulLoader)
+    return ZuulLoader
+
+
+_LOADER = []
 
 
 def _construct_override(loader, node):
@@ -71,15 +94,10 @@ def _construct_encrypted(loader, node):
     return Encrypted(loader.construct_scalar(node))
 
 
-_Loader.add_constructor("!override", _construct_override)
-_Loader.add_constructor("!inherit", _construct_inherit)
-_Loader.add_constructor("!encrypted/pkcs1-oaep", _construct_encrypted)
-
-
 def load_config_text(text, source):
     """Parse one Zuul config file; return its list of items. ``source`` names it in errors."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as err:
         raise GatekitInputError(source, "not valid YAML: %s" % err) from err
     if data is None:

@@ -19,12 +19,16 @@ description:
     names it and the chain that led to it.
   - Reads files only; changes nothing.
 author:
-  - gatekit.devstack developers
+  - gatekit.devstack developers (@gatekit)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: none
+  platform:
+    platforms: posix
 options:
   config:
     description: A zuul.d directory, a .zuul.yaml file, or a repository root holding one.

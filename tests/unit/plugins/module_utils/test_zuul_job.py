@@ -97,24 +97,24 @@ def test_chain_merges_vars_like_zuul():
 
 
 def test_abstract_is_not_inherited():
-    jobs, _ = _jobs()
+    jobs = _jobs()[0]
     assert resolve(jobs, "base-dsvm")["abstract"] is True
     assert resolve(jobs, "tempest-base")["abstract"] is False
 
 
 def test_branch_variants_apply_only_on_their_branch():
-    jobs, _ = _jobs()
+    jobs = _jobs()[0]
     assert resolve(jobs, "my-tempest", "master")["vars"]["tox_envlist"] == "full"
     assert resolve(jobs, "my-tempest", "stable/2024.1")["vars"]["tox_envlist"] == "all"
 
 
 def test_override_tag_replaces_instead_of_merging():
-    jobs, _ = _jobs()
+    jobs = _jobs()[0]
     assert resolve(jobs, "my-override")["vars"]["devstack_services"] == {"keystone": True}
 
 
 def test_unknown_parent_is_named():
-    jobs, _ = _jobs()
+    jobs = _jobs()[0]
     with pytest.raises(GatekitInputError) as err:
         resolve(jobs, "orphan")
     assert "'not-there'" in str(err.value)
@@ -122,19 +122,19 @@ def test_unknown_parent_is_named():
 
 
 def test_parent_cycle_is_reported():
-    jobs, _ = _jobs()
+    jobs = _jobs()[0]
     with pytest.raises(GatekitInputError, match="parent cycle: loop-a -> loop-b -> loop-a"):
         resolve(jobs, "loop-a")
 
 
 def test_unknown_job_lists_known_ones():
-    jobs, _ = _jobs()
+    jobs = _jobs()[0]
     with pytest.raises(GatekitInputError, match="no job named 'nope'"):
         resolve(jobs, "nope")
 
 
 def test_input_is_not_mutated():
-    jobs, _ = _jobs()
+    jobs = _jobs()[0]
     before = repr(jobs)
     resolve(jobs, "my-tempest")
     assert repr(jobs) == before
