@@ -300,12 +300,13 @@ def validate_zuul_config(config, playbook_exists=None, external=None, connection
             if len(objs) < 2:
                 continue
             if key in ("jobs", "projects"):
+                # variants: one definition may go without 'branches', the others need distinct ones
                 branches = [repr(o.get("branches")) for o in objs]
-                if all(o.get("branches") is not None for o in objs) and len(set(branches)) == len(branches):
+                if len(set(branches)) == len(branches):
                     continue
                 errors.append(("%s[%s]" % (stanza, name or "(this project)"),
                                "duplicate name: defined %d times (a repeated %s must be a branch variant with "
-                               "a different 'branches')" % (len(objs), stanza)))
+                               "its own 'branches')" % (len(objs), stanza)))
             else:
                 errors.append(("%s[%s]" % (stanza, name), "duplicate name: defined %d times" % len(objs)))
 

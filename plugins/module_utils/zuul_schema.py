@@ -174,7 +174,10 @@ def list_of(item_check):
 def unknown_key_reason(key, allowed):
     reason = "unknown key %r" % (key,)
     if isinstance(key, str):
-        close = difflib.get_close_matches(key, [a for a in allowed if isinstance(a, str)], n=1, cutoff=0.6)
+        names = [a for a in allowed if isinstance(a, str)]
+        # 'run-playbook' -> 'run': a known key that is the first or last word wins over spelling
+        close = sorted((a for a in names if key.startswith(a + "-") or key.endswith("-" + a)), key=len)[-1:]
+        close = close or difflib.get_close_matches(key, names, n=1, cutoff=0.6)
         if close:
             reason += " (did you mean %r?)" % close[0]
     return reason

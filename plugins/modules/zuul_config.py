@@ -194,6 +194,7 @@ counts:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import (
     GatekitInputError,
     write_file_result,
