@@ -402,13 +402,13 @@ class _Quiet:
     """Silence JJB's INFO/WARNING chatter ("config file not found") for a call."""
 
     def __enter__(self):
-        self.logger = logging.getLogger("jenkins_jobs")
-        self.level = self.logger.level
-        self.logger.setLevel(logging.ERROR)
+        # JJB also warns through the root logger ("logrotate is deprecated ...")
+        self.disabled = logging.root.manager.disable
+        logging.disable(logging.WARNING)
         return self
 
     def __exit__(self, *exc):
-        self.logger.setLevel(self.level)
+        logging.disable(self.disabled)
         return False
 
 
