@@ -476,3 +476,124 @@ def render_local_conf(
         lines.extend(plines)
     text = "[[local|localrc]]\n" + "\n".join(lines) + "\n\n" + "".join(meta_sections(local_conf))
     return LocalConfResult(text, warnings, ordered)
+
+
+# --------------------------------------------------------------------------
+# parsing (the inverse of render_local_conf, for legacy /tmp/dg-local.conf text)
+
+META_HEADER_RE = re.compile(r"^\[\[\s*([^|\]]+?)\s*\|\s*([^\]]+?)\s*\]\]\s*$")
+ASSIGN_RE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)(\+?=)(.*)$")
+PLAIN_WORD_RE = re.compile(r"^[A-Za-z0-9_./:,@%+=-]*$")
+VAR_WORD_RE = re.compile(r"^(?:\$\{\w+\}|\$\w+|[A-Za-z0-9_./:,@%+=-])+$")
+INI_SECTION_RE = re.compile(r"^\[([^\[\]]+)\]\s*$")
+
+
+def parse_shell_value(raw):
+    """A localrc right-hand side as a value :func:`shell_value` renders back.
+
+    Returns a plain string when the shell meaning is a simple literal or a
+    double-quoted string with only ``$VAR`` expansions; otherwise
+    ``{shell: raw}`` so the text is kept verbatim.
+    """
+    text = raw.strip()
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        inner = text[1:-1]
+        if not any(token in inner for token in UNSAFE_IN_DOUBLE_QUOTES):
+            return inner
+    elif len(text) >= 2 and text[0] == "'" and text[-1] == "'":
+        inner = text[1:-1]
+        if "'" not in inner and "$" not in inner and not any(t in inner for t in UNSAFE_IN_DOUBLE_QUOTES):
+            return inner
+    elif PLAIN_WORD_RE.match(text):
+        return text
+    elif VAR_WORD_RE.match(text):
+        return text  # unquoted word with $VAR / ${VAR} only: same as double-quoted
+    return {"shell": text}
+
+
+def parse_local_conf(text):
+    """Parse local.conf text into the job variables it expresses.
+
+    Returns ``{'localrc': {}, 'services': {}, 'plugins': {}, 'local_conf': {},
+    'notes': [str]}``.  Lines before the first ``[[...]]`` header are treated as
+    localrc lines (DevStack's old ``localrc`` file format).  In meta-sections a
+    repeated option becomes a list (a multi-valued option).  Lines that have no
+    variable form (shell code, ``X+=`` appends) are listed in ``notes``.
+    """
+    out = {
+        "localrc": OrderedDict(),
+        "services": OrderedDict(),
+        "plugins": OrderedDict(),
+        "local_conf": OrderedDict(),
+        "notes": [],
+    }
+    phase = fname = None
+    section = None
+    for lineno, line in enumerate((text or "").splitlines(), 1):
+        stripped = line.strip()
+        header = META_HEADER_RE.match(stripped)
+        if header:
+            phase, fname = header.group(1), header.group(2)
+            section = None
+            if (phase, fname) != ("local", "localrc"):
+                out["local_conf"].setdefault(phase, OrderedDict()).setdefault(fname, OrderedDict())
+            continue
+        if not stripped or stripped.startswith("#"):
+            continue
+        if phase is None or (phase, fname) == ("local", "localrc"):
+            _parse_localrc_line(stripped, lineno, out)
+            continue
+        sections = out["local_conf"][phase][fname]
+        match = INI_SECTION_RE.match(stripped)
+        if match:
+            section = match.group(1).strip()
+            sections.setdefault(section, OrderedDict())
+            continue
+        if stripped.startswith(";"):
+            continue
+        if section is None or "=" not in stripped:
+            out["notes"].append(
+                "line %d ([[%s|%s]]): not an option line, ignored: %s" % (lineno, phase, fname, stripped)
+            )
+            continue
+        key, value = (part.strip() for part in stripped.split("=", 1))
+        options = sections[section]
+        if key in options:
+            if not isinstance(options[key], list):
+                options[key] = [options[key]]
+            options[key].append(value)
+        else:
+            options[key] = value
+    return out
+
+
+def _parse_localrc_line(line, lineno, out):
+    words = line.split()
+    if words[0] == "disable_all_services" and len(words) == 1:
+        out["services"]["base"] = False
+        return
+    if words[0] in ("enable_service", "disable_service") and len(words) > 1:
+        for svc in words[1:]:
+            for name in svc.split(","):
+                if name:
+                    out["services"].pop(name, None)
+                    out["services"][name] = words[0] == "enable_service"
+        return
+    if words[0] == "enable_plugin" and len(words) in (3, 4):
+        out["plugins"][words[1]] = " ".join(words[2:])
+        return
+    match = ASSIGN_RE.match(line)
+    if match:
+        name, op, raw = match.groups()
+        if op == "+=" and name == "ENABLED_SERVICES":
+            value = parse_shell_value(raw)
+            if isinstance(value, str):
+                for svc in value.split(","):
+                    if svc:
+                        out["services"][svc] = True
+                return
+        elif op == "=":
+            out["localrc"].pop(name, None)
+            out["localrc"][name] = parse_shell_value(raw)
+            return
+    out["notes"].append("line %d (localrc): no job-variable form, ignored: %s" % (lineno, line))

@@ -3,6 +3,7 @@
 """local.conf rendering: DevStack's own 8 unit cases, its verified outputs, and the fixes."""
 
 import copy
+import json
 import os
 import subprocess
 from collections import OrderedDict
@@ -11,6 +12,8 @@ import pytest
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
 from ansible_collections.gatekit.devstack.plugins.module_utils.local_conf import (
+    parse_local_conf,
+    parse_shell_value,
     read_plugin_requirements,
     render_local_conf,
     shell_value,
@@ -82,9 +85,7 @@ def test_devstack_libs_from_git():
 
 
 def test_devstack_override_libs_from_git():
-    res = render_local_conf(
-        localrc={"LIBS_FROM_GIT": "oslo.db"}, base_services=[], base_dir="./test", projects=PROJECTS
-    )
+    res = render_local_conf(localrc={"LIBS_FROM_GIT": "oslo.db"}, base_services=[], base_dir="./test", projects=PROJECTS)
     assert _value(res.text, "LIBS_FROM_GIT") == '"oslo.db"'
 
 
@@ -109,9 +110,7 @@ def test_devstack_plugin_circular_deps(tmp_path):
 
 
 def test_devstack_tempest_plugins():
-    res = render_local_conf(
-        base_services=[], base_dir="./test", tempest_plugins=["heat-tempest-plugin", "sahara-tests"]
-    )
+    res = render_local_conf(base_services=[], base_dir="./test", tempest_plugins=["heat-tempest-plugin", "sahara-tests"])
     assert _value(res.text, "TEMPEST_PLUGINS") == '"./test/heat-tempest-plugin ./test/sahara-tests"'
     assert res.warnings == []
 
@@ -238,13 +237,9 @@ def test_plugins_come_last():
 
 
 def test_local_conf_meta_sections_exact():
-    local_conf = {
-        "post-config": {"$NEUTRON_CONF": {"DEFAULT": OrderedDict([("global_physnet_mtu", 1430), ("flag", True)])}}
-    }
+    local_conf = {"post-config": {"$NEUTRON_CONF": {"DEFAULT": OrderedDict([("global_physnet_mtu", 1430), ("flag", True)])}}}
     res = render_local_conf(local_conf=local_conf)
-    assert res.text == (
-        "[[local|localrc]]\n\n\n[[post-config|$NEUTRON_CONF]]\n[DEFAULT]\nglobal_physnet_mtu = 1430\nflag = True\n"
-    )
+    assert res.text == ("[[local|localrc]]\n\n\n[[post-config|$NEUTRON_CONF]]\n[DEFAULT]\nglobal_physnet_mtu = 1430\nflag = True\n")
 
 
 def test_local_conf_multi_valued_option():
@@ -274,9 +269,7 @@ def test_empty_input():
 def test_job_like_input():
     res = render_local_conf(
         services=OrderedDict([("base", False), ("mysql", True), ("key", True), ("tempest", True)]),
-        localrc=OrderedDict(
-            [("LOG_COLOR", False), ("LOGFILE", "/opt/stack/logs/devstacklog.txt"), ("ADMIN_PASSWORD", "secretadmin")]
-        ),
+        localrc=OrderedDict([("LOG_COLOR", False), ("LOGFILE", "/opt/stack/logs/devstacklog.txt"), ("ADMIN_PASSWORD", "secretadmin")]),
         plugins={"neutron": URL % "neutron"},
         projects=OrderedDict(
             [
@@ -383,3 +376,48 @@ def test_tempest_plugins_need_base_dir():
 def test_no_file_touched(tmp_path):
     render_local_conf(localrc={"A": "1"}, base_dir=str(tmp_path))
     assert os.listdir(str(tmp_path)) == []
+
+
+# ---- parsing (legacy /tmp/dg-local.conf text) ----
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ('"quoted value"', "quoted value"),
+        ("plain", "plain"),
+        ("'single'", "single"),
+        ("$HOME/x", "$HOME/x"),
+        ("${A}b", "${A}b"),
+        ("'$HOME'", {"shell": "'$HOME'"}),
+        ("~/x", {"shell": "~/x"}),
+        ('"$(hostname)"', {"shell": '"$(hostname)"'}),
+        ("a b", {"shell": "a b"}),
+    ],
+)
+def test_parse_shell_value(raw, expected):
+    assert parse_shell_value(raw) == expected
+
+
+def test_parse_then_render_keeps_shell_meaning():
+    text = "[[local|localrc]]\nA='$HOME'\nB=\"$(id -u)\"\nC=plain\n\n"
+    parsed = parse_local_conf(text)
+    assert render_local_conf(localrc=parsed["localrc"]).text == '[[local|localrc]]\nA=\'$HOME\'\nB="$(id -u)"\nC="plain"\n\n'
+
+
+def test_parse_local_conf_sections():
+    text = (
+        "FOO=1\n"
+        "[[local|localrc]]\n# comment\ndisable_all_services\nenable_service key mysql\nenable_plugin p https://x/p\n"
+        "[[post-config|$NOVA_CONF]]\n[DEFAULT]\nm = 1\nm=2\n; c\n[api]\nx = y\n"
+        "[[test-config|$TEMPEST_CONFIG]]\nstray line\n"
+    )
+    parsed = parse_local_conf(text)
+    assert dict(parsed["localrc"]) == {"FOO": "1"}
+    assert dict(parsed["services"]) == {"base": False, "key": True, "mysql": True}
+    assert dict(parsed["plugins"]) == {"p": "https://x/p"}
+    assert json.loads(json.dumps(parsed["local_conf"])) == {
+        "post-config": {"$NOVA_CONF": {"DEFAULT": {"m": ["1", "2"]}, "api": {"x": "y"}}},
+        "test-config": {"$TEMPEST_CONFIG": {}},
+    }
+    assert parsed["notes"] == ["line 15 ([[test-config|$TEMPEST_CONFIG]]): not an option line, ignored: stray line"]
