@@ -71,8 +71,8 @@ FILES = (
     ("project_templates", "project-template", "project-templates.yaml"),
     ("projects", "project", "projects.yaml"),
 )
-CONFIG_KEYS = tuple(k for k, _, _ in FILES)
-STANZA = {k: s for k, s, _ in FILES}
+CONFIG_KEYS = tuple(entry[0] for entry in FILES)
+STANZA = {entry[0]: entry[1] for entry in FILES}
 EXTERNAL_KEYS = CONFIG_KEYS
 
 

@@ -417,7 +417,7 @@ JOB_ATTRIBUTES = (
     ("include-vars", overridable(INCLUDE_VARS)),
 )
 JOB_ATTRIBUTE_CHECKS = dict(JOB_ATTRIBUTES)
-JOB_KEY_ORDER = ("name",) + tuple(k for k, _ in JOB_ATTRIBUTES)
+JOB_KEY_ORDER = ("name",) + tuple(entry[0] for entry in JOB_ATTRIBUTES)
 PLAYBOOK_KEYS = ("pre-run", "run", "post-run", "cleanup-run")
 
 

@@ -33,7 +33,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_schema impor
 )
 
 pytestmark = pytest.mark.skipif(not os.path.exists(ZUUL_PYTHON), reason="needs .venv-zuul (zuul 14.3.0)")
-STANZA_TO_KEY = {stanza: key for key, stanza, _ in FILES}
+STANZA_TO_KEY = {entry[1]: entry[0] for entry in FILES}
 
 
 def write_files(directory, files):
@@ -195,9 +195,7 @@ def test_module_check_mode_writes_nothing(module_run):
     results, _out, _good = module_run
     check = results["check"]
     assert check["changed"] is True
-    assert [os.path.basename(p) for p in check["files"]] == ["pipelines.yaml", "queues.yaml", "semaphores.yaml",
-                                                            "secrets.yaml", "nodesets.yaml", "jobs.yaml",
-                                                            "project-templates.yaml", "projects.yaml"]
+    assert [os.path.basename(p) for p in check["files"]] == [entry[2] for entry in FILES]
     assert check["changed_files"] == check["files"]
     assert len(check["diff"]) == 8 and check["diff"][0]["before"] == ""
 

@@ -269,8 +269,8 @@ BAD_INPUTS = [
      "secret[site_creds].data.password: encrypted data is not valid base64", True),
     ("secret-without-data", _set(("secrets", 0), {"name": "site_creds"}),
      "secret[site_creds]: either 'data' or 'oidc' must be present", True),
-    ("nodeset-group-unknown-node", _set(("nodesets", "gatekit-two-node", "groups"), [{"name": "primary",
-                                                                                       "nodes": ["compute9"]}]),
+    ("nodeset-group-unknown-node",
+     _set(("nodesets", "gatekit-two-node", "groups"), [{"name": "primary", "nodes": ["compute9"]}]),
      "nodeset[gatekit-two-node].groups: group 'primary' names node 'compute9' which is not in the nodeset", True),
     ("pipeline-bad-manager", _set(("pipelines", "check", "manager"), "sequential"),
      "pipeline[check].manager: expected one of 'independent', 'dependent', 'serial', 'supercedent', "
