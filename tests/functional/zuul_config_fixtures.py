@@ -177,6 +177,11 @@ def sample_config():
                            "vars": {"tox_envlist": "smoke"}})
     config["jobs"][-1]["parent"] = "gatekit-devstack"
     config["jobs"].append({"name": "gatekit-tempest", "branches": ["master"]})
+    # tags on empty collections and on a scalar, encrypted values inside a list
+    config["jobs"].append({"name": "gatekit-tag-forms", "parent": "gatekit-devstack", "files": {"!inherit": []},
+                           "vars": {"!override": {}}, "tags": {"!override": "one"}})
+    config["secrets"][0]["data"]["list"] = [{"!encrypted/pkcs1-oaep": _b64("a")},
+                                            {"!encrypted/pkcs1-oaep": [_b64("b"), _b64("c")]}]
     config["project_templates"] = [{
         "name": "gatekit-tempest-jobs",
         "description": "check and gate with gatekit-tempest",
