@@ -419,7 +419,7 @@ def legacy_env_to_native(env, branch="master", dg_local_conf=None, nodesets=None
             projects.append("openstack/" + lib)
     required = []
     for name in projects:
-        short = uc_project(name.split("/")[-1])
+        short = uc_project(name.rsplit("/", maxsplit=1)[-1])
         if short in overrides:
             required.append(OrderedDict([("name", name), ("override-checkout", overrides.pop(short))]))
         else:
@@ -596,9 +596,10 @@ def native_to_legacy_env(
     overrides = OrderedDict()
     for entry in required_projects or ():
         name = _project_name(entry)
+        short = name.rsplit("/", maxsplit=1)[-1]
         if isinstance(entry, dict) and entry.get("override-checkout"):
-            overrides["OVERRIDE_%s_PROJECT_BRANCH" % uc_project(name.split("/")[-1])] = entry["override-checkout"]
-        if name.split("/")[-1] in libs and name == "openstack/" + name.split("/")[-1]:
+            overrides["OVERRIDE_%s_PROJECT_BRANCH" % uc_project(short)] = entry["override-checkout"]
+        if short in libs and name == "openstack/" + short:
             continue
         if name not in projects:
             projects.append(name)

@@ -21,7 +21,7 @@ description:
   - Unknown C(DEVSTACK_GATE_*) keys in O(legacy_env) are reported as warnings (devstack-gate turned any such key
     into a test-matrix feature).
 author:
-  - gatekit.devstack contributors
+  - gatekit.devstack contributors (@gatekit)
 extends_documentation_fragment:
   - gatekit.devstack.file_output
 options:

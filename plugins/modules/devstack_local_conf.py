@@ -19,7 +19,7 @@ description:
     values keep their text and are quoted safely (see O(localrc)); list values in O(local_conf) become
     multi-valued options; variables are emitted in true dependency order."
 author:
-  - gatekit.devstack contributors
+  - gatekit.devstack contributors (@gatekit)
 extends_documentation_fragment:
   - gatekit.devstack.file_output
   - ansible.builtin.files

@@ -35,7 +35,8 @@ def test_native_write_idempotent_check(tmp_path, capsys):
     assert open(lc_path).read() == '[[local|localrc]]\nA="1"\n\n'
     assert stat.S_IMODE(os.stat(env_path).st_mode) == 0o644
     assert run_module(capsys, **args)["changed"] is False
-    changed = run_module(capsys, **dict(args, timeout=700))
+    args["timeout"] = 700
+    changed = run_module(capsys, **args)
     assert changed["changed"] is True
     assert "BUILD_TIMEOUT=600000" in changed["diff"][0]["before"] and "BUILD_TIMEOUT=700000" in changed["diff"][0]["after"]
 
