@@ -38,8 +38,8 @@ DEFAULT_WRAPPER_DIR = "/usr/local/gatekit/devstack-gate"
 WRAPPER_SCRIPT = "devstack-vm-gate-wrap.sh"
 SAFE_WRAPPER = "./safe-devstack-vm-gate-wrap.sh"
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# Shell that is safe unquoted: no word splitting, globbing or expansion.
-_SAFE_SHELL_RE = re.compile(r"^[A-Za-z0-9_./:,=@%+{}-]*$")
+# Shell that is safe unquoted: no word splitting, globbing, brace or other expansion.
+_SAFE_SHELL_RE = re.compile(r"^[A-Za-z0-9_./:,=@%+-]*$")
 
 # Macros every rendered devstack-gate job calls (names as OpenStack's
 # project-config used them, so people coming from there recognise them).
