@@ -28,25 +28,27 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
 
-    def _watch(self, path, since, stop, host):
-        last_phase, last_line = None, 0.0
+    def _watch(self, path, stop, host):
+        last_phase, last_line, shown_log = None, 0.0, None
         while not stop.wait(2):
             try:
                 with open(path) as f:
                     st = json.load(f)
             except (OSError, ValueError):
                 continue
-            if st.get("started", 0) < since - 5 or st.get("state") != "running":
+            if st.get("state") != "running":
                 continue
             now = time.time()
             phase = st.get("phase")
             if phase != last_phase or now - last_line >= HEARTBEAT:
-                display.display(
-                    "[%s] build_image %s: phase %s (%s in phase, %s total) log %s" % (
-                        host, st.get("name"), phase,
-                        format_elapsed(now - st.get("phase_started", now)),
-                        format_elapsed(now - st.get("started", now)), st.get("log")),
-                    color="cyan")
+                line = "[%s] build_image %s: %s, %s (phase %s)" % (
+                    host, st.get("name"), phase,
+                    format_elapsed(now - st.get("started", now)),
+                    format_elapsed(now - st.get("phase_started", now)))
+                if st.get("log") != shown_log:
+                    line += "; full log: %s" % st.get("log")
+                    shown_log = st.get("log")
+                display.display(line, color="cyan")
                 last_phase, last_line = phase, now
 
     def run(self, tmp=None, task_vars=None):
@@ -56,8 +58,7 @@ class ActionModule(ActionBase):
                            args.get("name") or "gatekit-worker")
         stop = threading.Event()
         host = (task_vars or {}).get("inventory_hostname", "localhost")
-        watcher = threading.Thread(target=self._watch, args=(path, time.time(), stop, host),
-                                   daemon=True)
+        watcher = threading.Thread(target=self._watch, args=(path, stop, host), daemon=True)
         watcher.start()
         try:
             result.update(self._execute_module(module_name="gatekit.devstack.image_build",

@@ -116,8 +116,8 @@ def tree_digest(paths):
     """sha256 over every file below the given directories: relative path, executable
     bit, symlink target or content. Order-independent of directory listing order."""
     h = hashlib.sha256()
-    for top in paths:
-        top = os.path.abspath(top)
+    for given in paths:
+        top = os.path.abspath(given)
         h.update(b"tree\0" + os.path.basename(top).encode() + b"\0")
         entries = []
         for dirpath, dirnames, filenames in os.walk(top):
@@ -221,8 +221,8 @@ def select_prune(builds, keep, protect=()):
     for b in builds:
         by_name.setdefault(b.get("name"), []).append(b)
     doomed = []
-    for group in by_name.values():
-        group = sorted(group, key=lambda b: (b.get("built_at") or "", b["dir"]), reverse=True)
+    for unsorted in by_name.values():
+        group = sorted(unsorted, key=lambda b: (b.get("built_at") or "", b["dir"]), reverse=True)
         kept = 0
         for b in group:
             if b["dir"] in protect:
@@ -468,6 +468,19 @@ def environment_files(elements):
 
 _DIB_HOOKS_RE = re.compile(r"Running hooks from \S*/hooks/([a-z-]+)\.d")
 _GK_PHASE_RE = re.compile(r"gatekit-phase: ([a-z-]+)")
+_DIB_TARGET_RE = re.compile(r"dib-run-parts Running /tmp/in_target\.d/([a-z-]+)\.d/")
+_DIB_PHASES = {
+    "root": "debootstrap",
+    "extra-data": "prepare",
+    "pre-install": "install",
+    "install": "install",
+    "post-install": "install",
+    "post-root": "finalise",
+    "block-device": "convert",
+    "pre-finalise": "finalise",
+    "finalise": "finalise",
+    "cleanup": "convert",
+}
 
 
 def phase_from_line(line):
@@ -475,21 +488,9 @@ def phase_from_line(line):
     m = _GK_PHASE_RE.search(line)
     if m:
         return m.group(1)
-    m = _DIB_HOOKS_RE.search(line)
+    m = _DIB_HOOKS_RE.search(line) or _DIB_TARGET_RE.search(line)
     if m:
-        hook = m.group(1)
-        return {
-            "root": "debootstrap",
-            "extra-data": "prepare",
-            "pre-install": "install",
-            "install": "install",
-            "post-install": "install",
-            "post-root": "finalise",
-            "block-device": "convert",
-            "pre-finalise": "finalise",
-            "finalise": "finalise",
-            "cleanup": "convert",
-        }.get(hook)
+        return _DIB_PHASES.get(m.group(1))
     if "Converting image using qemu-img" in line or "Creating tar" in line:
         return "convert"
     return None

@@ -141,6 +141,10 @@ options:
     description: Repository of the imported image; the tag is the content hash.
     type: str
     default: localhost/gatekit-worker
+  compress:
+    description: Compress the qcow2 (smaller, but single-threaded zlib costs about 30 s).
+    type: bool
+    default: false
   force:
     description: Rebuild even when the cache holds the key.
     type: bool
@@ -216,6 +220,7 @@ log:
 import datetime
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -313,8 +318,7 @@ class Status:
 
 
 class Builder:
-    def __init__(self, module, params, key, layout, paths, log_path, status):
-        self.module = module
+    def __init__(self, params, key, layout, paths, *, log_path, status):
         self.p = params
         self.key = key
         self.layout = layout
@@ -378,7 +382,6 @@ class Builder:
 
     # -- entry ----------------------------------------------------------------------------
     def build(self):
-        cache_dir = self.p["cache_dir"]
         self.tmp = "%s%d" % (self.paths["tmp_prefix"], os.getpid())
         if os.path.exists(self.tmp):
             release_tree(self.tmp)
@@ -475,8 +478,10 @@ class Builder:
         })
         if self.layout == "partitionless" and "DIB_BLOCK_DEVICE_CONFIG" not in self.p["env_vars"]:
             env["DIB_BLOCK_DEVICE_CONFIG"] = PARTITIONLESS_BLOCK_DEVICE_CONFIG
-        cmd = [self.p["_dib_cmd"], "-t", ",".join(self.p["formats"]), "-o",
-               os.path.join(outdir, "image")] + dib_elements(self.p, self.layout)
+        cmd = [self.p["_dib_cmd"], "-t", ",".join(self.p["formats"])]
+        if not self.p["compress"]:
+            cmd.append("-u")
+        cmd += ["-o", os.path.join(outdir, "image")] + dib_elements(self.p, self.layout)
         self.status.phase("debootstrap")
         self.run(cmd, env=env, stamp=False)
 
@@ -586,13 +591,13 @@ class Builder:
             raw = image + ".raw"
             self.run(["mkfs.ext4", "-q", "-F", "-L", "cloudimg-rootfs", "-d", root, raw, size])
             if "qcow2" in formats:
-                self.run(["qemu-img", "convert", "-O", "qcow2", raw, image + ".qcow2"])
+                self.run(["qemu-img", "convert"] + (["-c"] if p["compress"] else []) +
+                         ["-O", "qcow2", raw, image + ".qcow2"])
             if "raw" not in formats:
                 os.unlink(raw)
 
 
 def file_digest_text(text):
-    import hashlib
     return hashlib.sha256((text or "").encode()).hexdigest()
 
 
@@ -629,7 +634,7 @@ def release_tree(top):
             if subprocess.call(["umount", mp], stderr=subprocess.DEVNULL) != 0:
                 subprocess.call(["umount", "-l", mp], stderr=subprocess.DEVNULL)
     try:
-        out = subprocess.run(["losetup", "-J", "-l"], stdout=subprocess.PIPE,
+        out = subprocess.run(["losetup", "-J", "-l"], check=False, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL).stdout.decode()
     except OSError:
         out = ""
@@ -739,7 +744,7 @@ def repo_state(repo):
     try:
         out = subprocess.run(["git", "-C", repo, "for-each-ref", "--format=%(objectname) %(refname)"],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout
-        head = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], stdout=subprocess.PIPE,
+        head = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], check=False, stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL).stdout
     except (OSError, subprocess.CalledProcessError):
         return ""
@@ -773,6 +778,7 @@ def main():
             keep=dict(type="int", default=2),
             podman_import=dict(type="bool", default=True),
             podman_repo=dict(type="str", default="localhost/gatekit-worker"),
+            compress=dict(type="bool", default=False),
             force=dict(type="bool", default=False),
             timeout=dict(type="int", default=3600),
             dib_cmd=dict(type="str", default="disk-image-create"),
@@ -855,17 +861,25 @@ def main():
     for sub in ("logs", ".locks", ".status"):
         os.makedirs(os.path.join(p["cache_dir"], sub), exist_ok=True)
     lock = open(paths["lock"], "w")
-    status = Status(status_path(p["cache_dir"], p["name"]), {"name": p["name"], "key": key})
     old_handlers = {s: signal.signal(s, _signal_handler)
                     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     log_path = os.path.join(paths["logs"], "%s-%s-%s.log" % (
         p["name"], key[:16], _now().strftime("%Y%m%dT%H%M%SZ")))
-    status.data["log"] = log_path
-    builder = Builder(module, p, key, layout, paths, log_path, status)
+    status = None
+    builder = None
     error = None
     try:
-        status.phase("waiting for lock")
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        # One build per image name at a time; a second caller waits here (and then
+        # usually finds the first one's result in the cache).
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except BuildInterrupted:
+            lock.close()
+            module.fail_json(msg="interrupted while waiting for another build of %s" % p["name"],
+                             key=key)
+        status = Status(status_path(p["cache_dir"], p["name"]),
+                        {"name": p["name"], "key": key, "log": log_path})
+        builder = Builder(p, key, layout, paths, log_path=log_path, status=status)
         manifest = None if p["force"] else hit()
         if manifest is None:
             status.phase("prepare")
@@ -885,7 +899,7 @@ def main():
     except Exception as e:  # any other fault must still clean up
         error = ("failed", "image build of %s failed: %s: %s" % (p["name"], type(e).__name__, e))
     finally:
-        if error:
+        if error and builder:
             # Cleanup must not be cut short by a second Ctrl-C.
             for s in old_handlers:
                 signal.signal(s, signal.SIG_IGN)

@@ -1,0 +1,150 @@
+# Copyright: (c) 2026, gatekit.devstack contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""build_image with real builds: a failed build, interrupted builds (SIGINT to the
+module, SIGTERM to ansible-playbook), the cache (hit, changed key, pruning).
+
+Each test builds the cheapest image that still exercises the path (python3 only, tar
+only); bootstrap tarballs are shared through ~/.cache/gatekit/images/dib-cache."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from build_image_fixtures import (
+    PODMAN_REPO,
+    ROOT,
+    SHARED_DIB_CACHE,
+    assert_clean,
+    leftovers,
+    module_result,
+    needs_root_and_tools,
+    podman_rmi,
+    read_status,
+    run_module,
+    small_args,
+    start_module,
+    wait_for_phase,
+    wait_until_gone,
+)
+
+INSTALL_PHASES = ("install", "packages")
+
+
+def test_failed_build_cleans_up_and_names_the_log(tmp_path):
+    """A package that does not exist: the debootstrap backend fails at apt-get install."""
+    needs_root_and_tools("debootstrap", "chroot", "mkfs.ext4")
+    cache = tmp_path / "cache"
+    res = run_module(tmp_path, small_args(cache, backend="debootstrap",
+                                          packages=["python3", "gkimg-no-such-package"]))
+    assert res.get("failed") is True
+    assert "failed" in res["msg"] and "Full log: " in res["msg"]
+    log = res["log"]
+    assert log in res["msg"] and os.path.isfile(log)
+    with open(log) as f:
+        text = f.read()
+    assert "Unable to locate package gkimg-no-such-package" in text
+    assert_clean(cache)
+    assert read_status(cache, "gkimg-small")["state"] == "failed"
+
+
+def test_sigint_during_dib_build_cleans_up(tmp_path):
+    """Ctrl-C while DIB has the chroot mounted (proc, sys, dev, pip cache, tmpfs)."""
+    needs_root_and_tools("disk-image-create", "sudo", "qemu-img")
+    cache = tmp_path / "cache"
+    proc = start_module(tmp_path, small_args(cache, backend="dib"))
+    wait_for_phase(cache, "gkimg-small", INSTALL_PHASES, proc)
+    assert leftovers(cache)["mounts"], "expected the build to have mounts by now"
+    os.kill(proc.pid, signal.SIGINT)
+    res = module_result(proc, timeout=300)
+    assert res.get("failed") is True
+    assert "interrupted by SIGINT" in res["msg"]
+    assert res["log"] in res["msg"] and os.path.isfile(res["log"])
+    assert_clean(cache)
+    assert read_status(cache, "gkimg-small")["state"] == "interrupted"
+
+
+def test_sigterm_to_ansible_playbook_cleans_up(tmp_path):
+    """SIGTERM to ansible-playbook: Ansible forwards it to the module, which cleans up."""
+    needs_root_and_tools("debootstrap", "chroot", "mkfs.ext4")
+    cache = tmp_path / "cache"
+    extra = {
+        "build_image_name": "gkimg-small",
+        "build_image_backend": "debootstrap",
+        "build_image_packages": ["python3"],
+        "build_image_wheels": [],
+        "build_image_formats": ["tar"],
+        "build_image_podman_import": False,
+        "build_image_cache_dir": str(cache),
+        "build_image_dib_image_cache": SHARED_DIB_CACHE,
+        "build_image_authorized_keys": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtzdGtleQ gkimg",
+    }
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"))
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    play = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+         os.path.join(ROOT, "playbooks", "image.yml"), "-e", json.dumps(extra)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True)
+    st = wait_for_phase(cache, "gkimg-small", INSTALL_PHASES, play)
+    os.kill(play.pid, signal.SIGTERM)
+    out = play.communicate(timeout=120)[0].decode()
+    assert play.returncode != 0
+    # The progress lines named the phase while it ran.
+    assert "build_image gkimg-small: " in out
+    wait_until_gone(st["pid"])
+    final = read_status(cache, "gkimg-small")
+    assert final["state"] == "interrupted"
+    assert "SIGTERM" in final["message"] and final["log"] in final["message"]
+    assert_clean(cache)
+
+
+def test_cache_hit_new_key_and_pruning(tmp_path):
+    needs_root_and_tools("debootstrap", "chroot", "mkfs.ext4", "podman")
+    cache = tmp_path / "cache"
+    args = small_args(cache, backend="debootstrap", podman_import=True, keep=1)
+    refs = []
+    try:
+        first = run_module(tmp_path, args)
+        assert first["changed"] is True and first["cache_hit"] is False, first.get("msg")
+        img = first["image"]
+        refs.append(img["podman_ref"])
+        assert img["podman_ref"] == "%s:%s" % (PODMAN_REPO, img["digest"][:12])
+        assert any(p.startswith("python3=") for p in img["packages"])
+        assert os.path.isfile(img["tar"]) and os.path.isfile(img["log"])
+        assert subprocess.call(["podman", "image", "exists", img["podman_ref"]]) == 0
+
+        start = time.time()
+        again = run_module(tmp_path, args)
+        hit_seconds = time.time() - start
+        assert again["changed"] is False and again["cache_hit"] is True
+        assert again["image"]["podman_ref"] == img["podman_ref"]
+        assert "cache hit" in again["msg"]
+        print("cache hit in %.1fs" % hit_seconds)
+
+        # A changed input is a new key and a new build; keep=1 prunes the first.
+        changed = dict(args, env_vars={"DIB_GKIMG_TEST": "2"})
+        second = run_module(tmp_path, changed)
+        assert second["cache_hit"] is False and second["key"] != first["key"]
+        refs.append(second["image"]["podman_ref"])
+        assert os.path.dirname(img["tar"]) in second["pruned"]
+        assert not os.path.exists(img["tar"])
+        if second["image"]["podman_ref"] != img["podman_ref"]:
+            assert subprocess.call(["podman", "image", "exists", img["podman_ref"]]) != 0
+        assert leftovers(cache)["tmp_dirs"] == []
+    finally:
+        for ref in refs:
+            podman_rmi(ref)
+
+
+def test_check_mode_and_bad_input(tmp_path):
+    cache = tmp_path / "cache"
+    res = run_module(tmp_path, dict(small_args(cache), _ansible_check_mode=True))
+    assert res["changed"] is True and res["msg"] == "would build"
+    assert not os.path.exists(str(cache)) or not os.listdir(str(cache))
+    bad = run_module(tmp_path, small_args(cache, packages=["Not A Package"]))
+    assert bad["failed"] and bad["msg"].startswith("packages:")
+    bad = run_module(tmp_path, small_args(cache, keep=0))
+    assert bad["failed"] and bad["msg"].startswith("keep:")
