@@ -58,8 +58,8 @@ options:
     elements: str
   plugins:
     description:
-      - DevStack plugin name -> git URL, written as C(enable_plugin <name> <url>). An empty URL disables a
-        plugin inherited from a parent job.
+      - DevStack plugin name -> git URL (optionally followed by a space and a branch), written as
+        C(enable_plugin <name> <url>). An empty URL (or C(null)) disables a plugin inherited from a parent job.
       - Requirements (C(plugin_requires) in C(devstack/settings) of plugins checked out under O(base_dir), plus
         O(plugin_requires)) come before the plugin that needs them. A requirement that is not in O(plugins),
         or disabled, is an error naming both plugins.
