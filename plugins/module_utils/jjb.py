@@ -242,7 +242,7 @@ def _render_job(job, template, where):
     node = job.get("node", "{node}" if template else None)
     if node:
         out["node"] = str(node)
-    params = job.get("parameters") or {}
+    params = {} if job.get("parameters") is None else job["parameters"]
     if not isinstance(params, dict):
         raise GatekitInputError(where + ".parameters", "must be a mapping of JJB parameters")
     out.update(params)
@@ -254,7 +254,7 @@ def _render_job(job, template, where):
     builders.append({"shell": render_shell(job, template, where)})
     out["builders"] = builders
     out["publishers"] = ["devstack-logs", "console-log"]
-    extra = job.get("extra") or {}
+    extra = {} if job.get("extra") is None else job["extra"]
     if not isinstance(extra, dict):
         raise GatekitInputError(where + ".extra", "must be a mapping of raw JJB job keys")
     out.update(extra)
