@@ -50,7 +50,7 @@ def legacy_env(rng):
 
 def timed(func, items, repeat):
     best = None
-    for _ in range(repeat):
+    for _round in range(repeat):
         start = time.perf_counter()
         for item in items:
             func(item)
@@ -65,8 +65,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     rng = random.Random(1)
-    jobs = [native_job(rng) for _ in range(args.count)]
-    envs = [legacy_env(rng) for _ in range(args.count)]
+    jobs = [native_job(rng) for _job in range(args.count)]
+    envs = [legacy_env(rng) for _job in range(args.count)]
     natives = [legacy_env_to_native(env, dg_local_conf=conf) for env, conf in envs]
     rows = [
         (

@@ -39,7 +39,7 @@ def zuul_dicts():
         kind = rng.choice(["change", "ref", "none"])
         if kind == "change":
             items = []
-            for _ in range(rng.randint(1, 3)):
+            for _item in range(rng.randint(1, 3)):
                 change = rng.choice([7, 42, 12345, 987654])
                 items.append({"project": {"name": "openstack/p%d" % i}, "branch": "master", "change": change, "patchset": rng.randint(1, 9)})
             zuul.update(change=items[-1]["change"], patchset=items[-1]["patchset"], items=items)
@@ -129,11 +129,11 @@ def test_modules_in_a_playbook(tmp_path):
     assert changed == 2
     assert "+enable_service key" in out and "+export DEVSTACK_GATE_TEMPEST_FULL=1" in out
     assert not (tmp_path / "local.conf").exists()
-    _, changed = run_playbook(tmp_path)
+    _out, changed = run_playbook(tmp_path)
     assert changed == 2
-    _, changed = run_playbook(tmp_path)
+    _out, changed = run_playbook(tmp_path)
     assert changed == 0
-    _, changed = run_playbook(tmp_path, "--check")
+    _out, changed = run_playbook(tmp_path, "--check")
     assert changed == 0
 
     text = (tmp_path / "local.conf").read_text()
