@@ -420,7 +420,7 @@ def load_jjb(paths, allow_empty_variables=False):
     """
     import pathlib  # noqa: PLC0415
 
-    JJBConfig, JenkinsJobsException, load_files, ModuleRegistry, Roots, _ = _import_jjb()
+    JJBConfig, JenkinsJobsException, load_files, ModuleRegistry, Roots = _import_jjb()[:5]
     with _Quiet():
         config = JJBConfig(config_file_required=False)
         config.builder["plugins_info"] = []  # never ask a Jenkins server
@@ -444,8 +444,9 @@ def expand_jjb(paths, allow_empty_variables=False, names=None):
     """
     import fnmatch  # noqa: PLC0415
 
-    _, JenkinsJobsException, _, _, _, XmlJobGenerator = _import_jjb()
-    _, registry, jobs = load_jjb(paths, allow_empty_variables)
+    imported = _import_jjb()
+    JenkinsJobsException, XmlJobGenerator = imported[1], imported[5]
+    registry, jobs = load_jjb(paths, allow_empty_variables)[1:]
     if names:
         jobs = [j for j in jobs if any(fnmatch.fnmatch(j.name, pattern) for pattern in names)]
     out = []

@@ -172,10 +172,15 @@ def _check_job_tree(value, where):
         if isinstance(item, str):
             continue
         if isinstance(item, dict) and len(item) == 1:
-            (_, children), = item.items()
+            children = next(iter(item.values()))
             _check_job_tree(children or [], "%s[%d]" % (where, index))
             continue
         raise GatekitInputError("%s[%d]" % (where, index), "a job name or a one-key {job: [children]} mapping")
+
+
+def _tree_jobs(tree):
+    """Every job name of a v2 job tree."""
+    return [job for job, _parent in _walk_tree(tree)]
 
 
 def _walk_tree(tree, parent=None):
@@ -327,8 +332,9 @@ def load_legacy_jobs(paths, skip_macros=DEFAULT_SKIP_MACROS, allow_empty_variabl
     """Expand JJB YAML with JJB and summarise every job (see legacy_job_from_jjb)."""
     from ansible_collections.gatekit.devstack.plugins.module_utils import jjb  # noqa: PLC0415
 
-    _, JenkinsJobsException, _, _, _, XmlJobGenerator = jjb._import_jjb()
-    _, registry, jobs = jjb.load_jjb(paths, allow_empty_variables)
+    imported = jjb._import_jjb()
+    JenkinsJobsException, XmlJobGenerator = imported[1], imported[5]
+    registry, jobs = jjb.load_jjb(paths, allow_empty_variables)[1:]
     generator = XmlJobGenerator(registry)
     out = {}
     with jjb._Quiet():
@@ -441,17 +447,17 @@ def migrate(layout, legacy_jobs, *, parent_style="gatekit", default_node=DEFAULT
     for tmpl in layout["templates"].values():
         for key, tree in tmpl.items():
             if key != "name":
-                referenced.extend(job for job, _ in _walk_tree(tree))
+                referenced.extend(job for job in _tree_jobs(tree))
     for proj in layout["projects"]:
         short = proj["name"].rsplit("/", 1)[-1]
         for tref in proj.get("template") or []:
             tmpl = layout["templates"][tref["name"]]
             for key, tree in tmpl.items():
                 if key != "name":
-                    referenced.extend(_fill(job, short, tref) for job, _ in _walk_tree(tree))
+                    referenced.extend(_fill(job, short, tref) for job in _tree_jobs(tree))
         for key, tree in proj.items():
             if key in layout["pipelines"]:
-                referenced.extend(job for job, _ in _walk_tree(tree))
+                referenced.extend(job for job in _tree_jobs(tree))
     seen = set()
     names = [j for j in referenced if not (j in seen or seen.add(j)) and "{" not in j]
 
@@ -559,7 +565,7 @@ def migrate(layout, legacy_jobs, *, parent_style="gatekit", default_node=DEFAULT
     project_notes = []
     parametrised = set()
     for tname, tmpl in sorted(layout["templates"].items()):
-        if any("{" in job for key, tree in tmpl.items() if key != "name" for job, _ in _walk_tree(tree)):
+        if any("{" in job for key, tree in tmpl.items() if key != "name" for job in _tree_jobs(tree)):
             parametrised.add(tname)
             continue
         obj = {"name": tname}

@@ -17,11 +17,13 @@ description:
     into one C(<job>/config.xml) per job in O(output_dir), the layout of C(jenkins-jobs test --config-xml).
   - JJB errors (a missing template parameter, an unknown macro) fail the task with a message that
     names the job, template, group and project and the file position; nothing is written then.
-  - Each job's shell builder exports its O(job_templates[].devstack_gate_env), writes
+  - Each job's shell builder exports its C(devstack_gate_env), writes
     C(/tmp/dg-local.conf), defines C(pre_test_hook) / C(post_test_hook) and runs the safe copy of
     C(devstack-vm-gate-wrap.sh) installed by the P(gatekit.devstack.devstack_gate#role) role.
 author:
-  - gatekit.devstack contributors
+  - gatekit.devstack contributors (@gatekit)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 requirements:
   - jenkins-job-builder (pinned in the collection's requirements.txt) on the host that runs the module
 attributes:
@@ -29,6 +31,10 @@ attributes:
     support: full
   diff_mode:
     support: full
+    details: One diff per file that is (or would be) written or removed.
+  platform:
+    support: full
+    platforms: posix
 options:
   output_dir:
     description: Directory that receives C(<job-name>/config.xml) for every expanded job. Created when missing.

@@ -31,7 +31,9 @@ description:
   - Jobs that do not use devstack-gate, or that JJB does not define, are dropped and the report says why.
   - The result is validated (types, unknown keys, references) before anything is written.
 author:
-  - gatekit.devstack contributors
+  - gatekit.devstack contributors (@gatekit)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 requirements:
   - jenkins-job-builder (pinned in the collection's requirements.txt)
 attributes:
@@ -39,6 +41,10 @@ attributes:
     support: full
   diff_mode:
     support: full
+    details: One diff per file that is (or would be) written or removed.
+  platform:
+    support: full
+    platforms: posix
 options:
   layout:
     description: Path of the Zuul v2 C(layout.yaml).
@@ -139,8 +145,7 @@ import os
 import shutil
 import tempfile
 
-import yaml
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, write_file_result
 from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import JJBError, JJBMissing
@@ -152,6 +157,13 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_migrate impo
     report_markdown,
     summarize,
 )
+
+try:
+    import yaml
+
+    HAS_YAML = True
+except ImportError:
+    HAS_YAML = False
 
 
 def run(module):
@@ -239,6 +251,8 @@ def main():
         },
         supports_check_mode=True,
     )
+    if not HAS_YAML:
+        module.fail_json(msg=missing_required_lib("PyYAML"))
     try:
         result = run(module)
     except GatekitInputError as err:

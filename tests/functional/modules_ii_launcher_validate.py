@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: (c) 2026, gatekit.devstack contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Check zuul-launcher objects (image, flavor, label, section, provider) with zuul's parsers.
@@ -71,8 +70,8 @@ def main(path):
                 for kind in ("image", "flavor"):
                     names = {i["name"] for i in flat.get(kind + "s", [])}
                     if label.get(kind) not in names:
-                        raise ValueError("label %s: %s %r not attached to provider" % (label["name"], kind,
-                                                                                      label.get(kind)))
+                        message = "label %s: %s %r not attached to provider" % (label["name"], kind, label.get(kind))
+                        raise ValueError(message)
             report["providers"][provider.name] = {
                 "labels": sorted(lbl["name"] for lbl in flat.get("labels", [])),
                 "images": sorted(i["name"] for i in flat.get("images", [])),
