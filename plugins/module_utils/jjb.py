@@ -26,6 +26,9 @@ import logging
 import re
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy_mapping import native_job_to_legacy_env
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_job import collect, plain, resolve
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_library import LABEL, job_library
 
 try:
     import yaml
@@ -259,6 +262,64 @@ def _render_job(job, template, where):
         raise GatekitInputError(where + ".extra", "must be a mapping of raw JJB job keys")
     out.update(extra)
     return out
+
+
+def jobs_from_specs(specs, node=LABEL, multinode_suffix="-2-node"):
+    """Zuul-v3-shaped job specs (jobs/*.yml) -> devstack-gate ``jobs`` entries.
+
+    Each spec is first resolved against its parent chain (the specs themselves and
+    this collection's job library, ``gatekit-tempest`` ...) the way Zuul merges
+    jobs (``zuul_job.resolve``); then THE legacy mapping (``legacy_mapping.native_job_to_legacy_env``) gives the
+    environment and the ``/tmp/dg-local.conf`` text; nothing is translated here.
+    The Jenkins label is ``node`` (``node`` + ``multinode_suffix`` when the
+    mapping says the topology is multinode, as OpenStack's ``*-2-node`` labels).
+    ``BUILD_TIMEOUT`` is left to the build-timeout wrapper (it sets it).
+    Returns ``(jobs, notes)`` where notes maps job name -> list of notes.
+    """
+    if not isinstance(specs, list):
+        raise GatekitInputError("job_specs", "must be a list of Zuul-shaped job specs")
+    jobs = []
+    notes = {}
+    index_by_name = {}
+    collect([{"job": job} for job in job_library()["jobs"]], "gatekit.devstack job library", index_by_name)
+    for index, spec in enumerate(specs):
+        where = "job_specs[%d]" % index
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
+            raise GatekitInputError(where + ".name", "required: a job spec in the shape of a Zuul job")
+        # a spec replaces a library job of the same name
+        index_by_name[spec["name"]] = [dict(spec, _source=where)]
+    for index, spec in enumerate(specs):
+        where = "job_specs[%d]" % index
+        try:
+            resolved = plain(resolve(index_by_name, spec["name"]))
+        except GatekitInputError as err:
+            raise GatekitInputError("%s.%s" % (where, err.key), err.reason) from None
+        timeout = resolved.get("timeout")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0):
+            raise GatekitInputError(where + ".timeout", "must be a positive integer (seconds), got %r" % (timeout,))
+        try:
+            legacy = native_job_to_legacy_env(resolved)
+        except GatekitInputError as err:
+            raise GatekitInputError("%s.%s" % (where, err.key), err.reason) from None
+        env = dict(legacy["env"])
+        env.pop("BUILD_TIMEOUT", None)
+        projects = env.pop("PROJECTS", "").split()
+        multinode = env.get("DEVSTACK_GATE_TOPOLOGY") == "multinode"
+        job = {
+            "name": spec["name"],
+            "node": node + (multinode_suffix if multinode else ""),
+            "timeout": -(-(timeout or 7200) // 60),
+            "devstack_gate_env": env,
+        }
+        if spec.get("description"):
+            job["description"] = " ".join(str(spec["description"]).split())
+        if projects:
+            job["projects"] = projects
+        if legacy["dg_local_conf"]:
+            job["local_conf"] = legacy["dg_local_conf"]
+        jobs.append(job)
+        notes[spec["name"]] = list(legacy["notes"])
+    return jobs, notes
 
 
 def _render_named(items, kind, where, required_list=None):

@@ -71,6 +71,20 @@ options:
     type: list
     elements: dict
     default: []
+  job_specs:
+    description:
+      - Job specs in the shape of a Zuul v3 job (the collection's C(jobs/*.yml)), rendered as plain JJB jobs.
+      - Each spec is resolved against its parent chain (the other specs and this collection's job library,
+        C(gatekit-tempest) ...) as Zuul merges jobs, then the collection's legacy mapping gives its
+        devstack-gate environment and C(/tmp/dg-local.conf); the Jenkins label is O(job_spec_node)
+        (with C(-2-node) appended for a multinode nodeset) and the timeout is the job's, in minutes.
+    type: list
+    elements: dict
+    default: []
+  job_spec_node:
+    description: Jenkins node label for jobs rendered from O(job_specs).
+    type: str
+    default: gatekit-bookworm
   job_groups:
     description: JJB job groups, C({name, jobs, <parameters>}).
     type: list
@@ -142,6 +156,12 @@ EXAMPLES = r"""
         branch-override: default
         jobs: [devstack-jobs]
 
+- name: The collection's default job (jobs/default.yml) as a Jenkins job
+  gatekit.devstack.jjb_jobs:
+    job_specs:
+      - "{{ lookup('ansible.builtin.file', 'jobs/default.yml') | from_yaml }}"
+    output_dir: "{{ build_dir }}/jenkins"
+
 - name: Expand an existing project-config tree with JJB (its own macros), only tempest jobs
   gatekit.devstack.jjb_jobs:
     sources: [/srv/project-config/jenkins/jobs]
@@ -152,6 +172,10 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+notes:
+  description: For each job rendered from O(job_specs), what the legacy mapping could not translate.
+  returned: always
+  type: dict
 jobs:
   description: Names of the jobs JJB generated (after O(names) filtering), sorted.
   returned: always
@@ -197,6 +221,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import (
     dump_jjb_yaml,
     expand_jjb,
     jjb_version,
+    jobs_from_specs,
     render_jjb,
 )
 
@@ -220,6 +245,10 @@ def _stale(output_dir, keep):
 def run(module):
     params = module.params
     spec = {key: params[key] for key in SPEC_OPTIONS if params.get(key) is not None}
+    notes = {}
+    if params["job_specs"]:
+        spec_jobs, notes = jobs_from_specs(params["job_specs"], node=params["job_spec_node"])
+        spec["jobs"] = list(spec.get("jobs") or []) + spec_jobs
     objects = render_jjb(spec)
     yaml_text = dump_jjb_yaml(objects)
     workdir = tempfile.mkdtemp(prefix="gatekit-jjb-")
@@ -246,7 +275,8 @@ def run(module):
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    result = {"changed": False, "jobs": [], "changed_jobs": [], "removed": [], "yaml_path": params["yaml_path"] or ""}
+    result = {"changed": False, "jobs": [], "changed_jobs": [], "removed": [], "notes": notes,
+              "yaml_path": params["yaml_path"] or ""}
     diffs = []
     check = module.check_mode
     if params["yaml_path"]:
@@ -297,6 +327,8 @@ def main():
             "defaults": {"type": "dict"},
             "job_templates": {"type": "list", "elements": "dict", "default": []},
             "jobs": {"type": "list", "elements": "dict", "default": []},
+            "job_specs": {"type": "list", "elements": "dict", "default": []},
+            "job_spec_node": {"type": "str", "default": "gatekit-bookworm"},
             "job_groups": {"type": "list", "elements": "dict", "default": []},
             "projects": {"type": "list", "elements": "dict", "default": []},
             "raw": {"type": "list", "elements": "dict", "default": []},

@@ -10,10 +10,11 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from modules_ii_fixtures import BIN, JJB_DIR, run_tasks, tree  # noqa: E402
+from modules_ii_fixtures import BIN, JJB_DIR, ROOT, run_tasks, tree  # noqa: E402
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import (  # noqa: E402
     JJBError,
@@ -145,6 +146,25 @@ def test_module_writes_checks_and_is_idempotent(tmp_path):
     assert sorted(third["changed_jobs"]) == ["check-tempest-dsvm-full-gatekit-bookworm",
                                              "gate-tempest-dsvm-full-gatekit-bookworm"]
     assert any("<timeoutMinutes>200</timeoutMinutes>" in d["after"] for d in third["diff"])
+
+
+def test_module_renders_the_collection_job_spec(tmp_path):
+    """jobs/default.yml (a Zuul-shaped spec) -> its parent chain -> THE mapping -> JJB XML."""
+    with open(os.path.join(ROOT, "jobs", "default.yml"), encoding="utf-8") as handle:
+        spec = yaml.safe_load(handle)
+    out = tmp_path / "jenkins"
+    result = run_tasks(tmp_path, [{"gatekit.devstack.jjb_jobs": {"job_specs": [spec], "output_dir": str(out)}}])[0]
+    assert not result.get("failed"), result.get("msg")
+    assert result["jobs"] == [spec["name"]]
+    assert spec["name"] in result["notes"]
+    xml = (out / spec["name"] / "config.xml").read_bytes()
+    root = ET.fromstring(xml)
+    assert root.findtext("assignedNode") == "gatekit-bookworm"
+    assert root.findtext(".//timeoutMinutes") == str(spec["timeout"] // 60)
+    main = shell_commands(xml)[-1].splitlines()
+    assert "export DEVSTACK_GATE_TEMPEST=1" in main
+    assert "export DEVSTACK_GATE_TEMPEST_REGEX='%s'" % spec["vars"]["tempest_test_regex"] in main
+    assert 'TEMPEST_PLUGINS="/opt/stack/new/keystone-tempest-plugin"' in main
 
 
 def test_module_expands_project_config_sources_and_prunes(tmp_path):

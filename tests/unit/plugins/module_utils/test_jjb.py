@@ -12,9 +12,11 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import (
     config_xml_path,
     dump_jjb_yaml,
     format_jjb_error,
+    jobs_from_specs,
     render_jjb,
     render_shell,
 )
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy_mapping import legacy_env_to_native
 
 
 def test_standard_macros_and_object_order():
@@ -143,3 +145,54 @@ class _Err:
 def test_format_jjb_error_keeps_reason_chain_and_position():
     assert format_jjb_error(_Err()) == (
         "Missing parameter: 'branch-override' [In project 'p' > In job template 't'] at /x/devstack-gate.yaml:5:3")
+
+
+DEFAULT_SPEC = {
+    "name": "gatekit-keystone-tempest",
+    "parent": "gatekit-tempest",
+    "description": "Keystone and\ntempest.",
+    "nodeset": "gatekit-single-node",
+    "timeout": 3601,
+    "vars": {
+        "devstack_services": {"mysql": True, "keystone": True},
+        "tempest_plugins": ["keystone-tempest-plugin"],
+        "tox_envlist": "all",
+        "tempest_test_regex": r"^(tempest\.api\.identity|keystone_tempest_plugin\.)",
+    },
+}
+
+
+def test_job_specs_resolve_the_parent_chain_then_use_the_mapping():
+    jobs, notes = jobs_from_specs([DEFAULT_SPEC, dict(DEFAULT_SPEC, name="two", parent="gatekit-tempest-multinode",
+                                                      nodeset="gatekit-two-node")])
+    one, two = jobs
+    assert one["name"] == "gatekit-keystone-tempest" and one["node"] == "gatekit-bookworm"
+    assert one["timeout"] == 61  # seconds rounded up to minutes
+    assert one["description"] == "Keystone and tempest."
+    env = one["devstack_gate_env"]
+    assert env["DEVSTACK_GATE_TEMPEST"] == "1"  # tempest: true comes from the parent gatekit-tempest
+    assert "BUILD_TIMEOUT" not in env  # the build-timeout wrapper sets it
+    assert two["node"] == "gatekit-bookworm-2-node"
+    assert two["devstack_gate_env"]["DEVSTACK_GATE_TOPOLOGY"] == "multinode"
+    assert set(notes) == {"gatekit-keystone-tempest", "two"}
+    # round trip through THE mapping gives the spec's test selection back
+    back = legacy_env_to_native(env, dg_local_conf=one.get("local_conf"))
+    assert back["vars"]["tox_envlist"] == "all"
+    assert back["vars"]["tempest_test_regex"] == DEFAULT_SPEC["vars"]["tempest_test_regex"]
+    assert back["vars"]["tempest_plugins"] == ["keystone-tempest-plugin"]
+    assert back["parent"] == "gatekit-tempest"
+    # and the rendered job is a plain JJB job
+    (job,) = render_jjb({"jobs": [one], "macros": False})
+    assert job["job"]["node"] == "gatekit-bookworm"
+
+
+@pytest.mark.parametrize("specs,key", [
+    ({"name": "x"}, "job_specs"),
+    ([{"parent": "gatekit-tempest"}], "job_specs[0].name"),
+    ([{"name": "x", "parent": "no-such-parent"}], "job_specs[0].x.parent"),
+    ([{"name": "x", "parent": "gatekit-tempest", "timeout": "1h"}], "job_specs[0].timeout"),
+])
+def test_bad_job_specs(specs, key):
+    with pytest.raises(GatekitInputError) as err:
+        jobs_from_specs(specs)
+    assert err.value.key == key
