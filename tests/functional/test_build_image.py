@@ -108,7 +108,7 @@ def test_cache_hit_new_key_and_pruning(tmp_path):
     refs = []
     try:
         first = run_module(tmp_path, args)
-        assert first["changed"] is True and first["cache_hit"] is False, first.get("msg")
+        assert first.get("changed") is True and first["cache_hit"] is False, first.get("msg")
         img = first["image"]
         refs.append(img["podman_ref"])
         assert img["podman_ref"] == "%s:%s" % (PODMAN_REPO, img["digest"][:12])
@@ -127,7 +127,7 @@ def test_cache_hit_new_key_and_pruning(tmp_path):
         # A changed input is a new key and a new build; keep=1 prunes the first.
         changed = dict(args, env_vars={"DIB_GKIMG_TEST": "2"})
         second = run_module(tmp_path, changed)
-        assert second["cache_hit"] is False and second["key"] != first["key"]
+        assert second.get("changed") is True and second["key"] != first["key"], second.get("msg")
         refs.append(second["image"]["podman_ref"])
         assert os.path.dirname(img["tar"]) in second["pruned"]
         assert not os.path.exists(img["tar"])
