@@ -8,7 +8,7 @@ module: gate_report
 short_description: Write the one-page HTML report of a gate build
 version_added: 0.1.0
 description:
-  - Writes C(index.html) into a build directory: the verdict, a timeline of the stages with
+  - Writes C(index.html) into a build directory. It shows the verdict, a timeline of the stages with
     their durations and errors, the test counts, the failed tests with their tracebacks, and a
     link to every file of the build (logs, subunit, HTML and JUnit results, rendered job
     definitions).

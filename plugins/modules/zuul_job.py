@@ -31,13 +31,18 @@ attributes:
     platforms: posix
 options:
   config:
-    description: A zuul.d directory, a .zuul.yaml file, or a repository root holding one.
+    description:
+      - A zuul.d directory, a .zuul.yaml file, or a repository root holding one.
+      - One of O(config) and O(job) is required.
     type: path
-    required: true
+  job:
+    description:
+      - A single job definition (a job spec such as C(jobs/default.yml)) to resolve against
+        O(library) (and O(config) when given); its C(name) is the job resolved.
+    type: dict
   name:
-    description: The job to resolve.
+    description: The job to resolve; defaults to the name of O(job).
     type: str
-    required: true
   library:
     description:
       - More Zuul configuration to resolve parents from (this collection's own C(zuul.d) job
@@ -53,6 +58,12 @@ options:
 """
 
 EXAMPLES = r"""
+- name: Resolve a job spec file against the collection's job library
+  gatekit.devstack.zuul_job:
+    job: "{{ lookup('ansible.builtin.file', 'jobs/default.yml') | from_yaml }}"
+    library:
+      - "{{ playbook_dir }}/zuul.d"
+
 - name: Resolve a project's job to run it locally
   gatekit.devstack.zuul_job:
     config: /src/my-project/.zuul.yaml
@@ -88,6 +99,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_job import (
+    collect,
     load_paths,
     node_count,
     plain,
@@ -98,23 +110,30 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_job import (
 def main():
     module = AnsibleModule(
         argument_spec={
-            "config": {"type": "path", "required": True},
-            "name": {"type": "str", "required": True},
+            "config": {"type": "path"},
+            "job": {"type": "dict"},
+            "name": {"type": "str"},
             "library": {"type": "list", "elements": "path", "default": []},
             "branch": {"type": "str", "default": "master"},
         },
+        required_one_of=[("config", "job")],
         supports_check_mode=True,
     )
     params = module.params
+    name = params["name"] or (params["job"] or {}).get("name")
+    if not name:
+        module.fail_json(msg="name: give the job to resolve (or a job with a `name`)")
     try:
-        jobs, nodesets = load_paths(list(params["library"]) + [params["config"]])
-        job = resolve(jobs, params["name"], params["branch"])
+        jobs, nodesets = load_paths(list(params["library"]) + ([params["config"]] if params["config"] else []))
+        if params["job"] is not None:
+            collect([{"job": params["job"]}], "job", jobs, nodesets)
+        job = resolve(jobs, name, params["branch"])
     except GatekitInputError as err:
         module.fail_json(msg=str(err))
     except (OSError, UnicodeDecodeError) as err:
         module.fail_json(msg="config: cannot read %s: %s" % (params["config"], err))
     if job["abstract"]:
-        module.fail_json(msg="%s: the job is abstract; run one of its children" % params["name"])
+        module.fail_json(msg="%s: the job is abstract; run one of its children" % name)
     module.exit_json(changed=False, job=plain(job), node_count=node_count(job.get("nodeset"), nodesets))
 
 
