@@ -52,6 +52,11 @@ PARENT_STYLES = {
     "gatekit": ("gatekit-tempest", "gatekit-devstack"),
     "devstack": ("devstack-tempest", "devstack"),
 }
+# devstack-gate topology -> nodeset, per style (None: the mapping's own, the collection's nodesets)
+STYLE_NODESETS = {
+    "gatekit": None,
+    "devstack": {"aio": "openstack-single-node-noble", "multinode": "openstack-two-node-noble"},
+}
 # Builders of the devstack-gate era that only prepared Jenkins' workspace; Zuul v3
 # (and this collection's pre-run) does their work.
 DEFAULT_SKIP_MACROS = (
@@ -388,11 +393,12 @@ def _matcher_attrs(old, matchers, notes):
     return attrs
 
 
-def translate_env(env, branch="master", local_conf=None):
+def translate_env(env, branch="master", local_conf=None, nodesets=None):
     """THE mapping (module_utils.legacy_mapping), imported where it is used."""
     from ansible_collections.gatekit.devstack.plugins.module_utils import legacy_mapping  # noqa: PLC0415
 
-    return legacy_mapping.legacy_env_to_native(env, branch=branch, dg_local_conf=local_conf or None)
+    return legacy_mapping.legacy_env_to_native(env, branch=branch, dg_local_conf=local_conf or None,
+                                               nodesets=nodesets)
 
 
 def _job_env(analysis):
@@ -436,10 +442,20 @@ def _classify(legacy, options):
 
 
 def migrate(layout, legacy_jobs, *, parent_style="gatekit", default_node=DEFAULT_NODE,
-            max_timeout=DEFAULT_MAX_TIMEOUT, legacy_parent=DEFAULT_LEGACY_PARENT, strip_suffixes=()):
-    """Migrate ``layout`` (from parse_layout) using ``legacy_jobs`` (from load_legacy_jobs)."""
+            max_timeout=DEFAULT_MAX_TIMEOUT, legacy_parent=DEFAULT_LEGACY_PARENT, strip_suffixes=(),
+            nodesets=None):
+    """Migrate ``layout`` (from parse_layout) using ``legacy_jobs`` (from load_legacy_jobs).
+
+    ``nodesets`` maps devstack-gate topologies (``aio``, ``multinode``) to nodeset
+    names; default: the collection's for ``gatekit``, DevStack's for ``devstack``.
+    """
     if parent_style not in PARENT_STYLES:
         raise GatekitInputError("parent_style", "must be one of %s" % ", ".join(sorted(PARENT_STYLES)))
+    if nodesets is None:
+        nodesets = STYLE_NODESETS[parent_style]
+    elif not isinstance(nodesets, dict) or set(nodesets) != {"aio", "multinode"} or not all(
+            isinstance(v, str) and v for v in nodesets.values()):
+        raise GatekitInputError("nodesets", "must map both 'aio' and 'multinode' to nodeset names")
     if isinstance(max_timeout, bool) or not isinstance(max_timeout, int) or max_timeout <= 0:
         raise GatekitInputError("max_timeout", "must be a positive integer (seconds)")
     # every job name the layout references, in first-seen order
@@ -465,7 +481,7 @@ def migrate(layout, legacy_jobs, *, parent_style="gatekit", default_node=DEFAULT
     taken = set()
     jobs = []
     report = []
-    nodesets = set()
+    used_nodesets = set()
     parents = set()
     for old in names:
         if old == "noop":
@@ -480,7 +496,7 @@ def migrate(layout, legacy_jobs, *, parent_style="gatekit", default_node=DEFAULT
         notes = entry["notes"]
         env = _job_env(analysis)
         try:
-            mapped = translate_env(env, "master", analysis["local_conf"])
+            mapped = translate_env(env, "master", analysis["local_conf"], nodesets)
         except GatekitInputError as err:
             mapped = None
             kind = "legacy"
@@ -523,7 +539,7 @@ def migrate(layout, legacy_jobs, *, parent_style="gatekit", default_node=DEFAULT
                 parent = PARENT_STYLES[parent_style][0 if parent == PARENT_STYLES["gatekit"][0] else 1]
             job["parent"] = parent
             job["nodeset"] = mapped["nodeset"]
-            nodesets.add(mapped["nodeset"])
+            used_nodesets.add(mapped["nodeset"])
             if mapped.get("timeout") and "timeout" not in job:
                 job["timeout"] = min(mapped["timeout"], max_timeout)
             if mapped["vars"]:
@@ -611,7 +627,7 @@ def migrate(layout, legacy_jobs, *, parent_style="gatekit", default_node=DEFAULT
     config = {"jobs": jobs, "project_templates": templates, "projects": projects_out}
     external = {
         "jobs": sorted(parents | {"noop"}),
-        "nodesets": sorted(nodesets),
+        "nodesets": sorted(used_nodesets),
         "pipelines": list(layout["pipelines"]),
     }
     return {"config": config, "report": report, "external": external, "project_notes": project_notes}

@@ -71,6 +71,12 @@ options:
     type: str
     choices: [gatekit, devstack]
     default: gatekit
+  nodesets:
+    description:
+      - Nodesets of translated jobs per devstack-gate topology, a mapping with keys C(aio) and C(multinode).
+      - Default the collection's C(gatekit-single-node) / C(gatekit-two-node) with O(parent_style=gatekit),
+        DevStack's C(openstack-single-node-noble) / C(openstack-two-node-noble) with O(parent_style=devstack).
+    type: dict
   legacy_parent:
     description: Parent of jobs kept on the devstack-gate wrapper.
     type: str
@@ -200,6 +206,7 @@ def run(module):
         max_timeout=p["max_timeout"],
         legacy_parent=p["legacy_parent"],
         strip_suffixes=tuple(p["strip_suffixes"]),
+        nodesets=p["nodesets"],
     )
     external = result["external"]
     external["jobs"] = sorted(set(external["jobs"]) | set(p["external_jobs"]))
@@ -233,6 +240,7 @@ def main():
             "file_prefix": {"type": "str", "default": "migrated-"},
             "report_path": {"type": "path"},
             "parent_style": {"type": "str", "choices": ["gatekit", "devstack"], "default": "gatekit"},
+            "nodesets": {"type": "dict"},
             "legacy_parent": {"type": "str", "default": "gatekit-legacy-dsvm"},
             "default_node": {"type": "str", "default": "ubuntu-xenial"},
             "strip_suffixes": {"type": "list", "elements": "str", "default": []},

@@ -141,6 +141,8 @@ def test_devstack_parent_style(tmp_path):
     assert not result.get("failed"), result.get("msg")
     jobs = {j["job"]["name"]: j["job"] for j in load(out / "zuul.d" / "legacy-jobs.yaml")}
     assert jobs["tempest-dsvm-full"]["parent"] == "devstack-tempest"
+    assert jobs["tempest-dsvm-full"]["nodeset"] == "openstack-single-node-noble"
+    assert jobs["tempest-dsvm-neutron-multinode-full"]["nodeset"] == "openstack-two-node-noble"
 
 
 BAD_LAYOUTS = [

@@ -152,6 +152,10 @@ def test_devstack_parent_style_and_unknown_flags():
     jobs = {"gate-full": legacy("gate-full", "export DEVSTACK_GATE_TEMPEST=1\n./safe-devstack-vm-gate-wrap.sh\n")}
     result = migrate(parse_layout(LAYOUT), jobs, parent_style="devstack")
     assert result["config"]["jobs"][0]["parent"] == "devstack-tempest"
+    assert result["config"]["jobs"][0]["nodeset"] == "openstack-single-node-noble"
+    assert result["external"]["nodesets"] == ["openstack-single-node-noble"]
+    result = migrate(parse_layout(LAYOUT), jobs, nodesets={"aio": "mine-1", "multinode": "mine-2"})
+    assert result["config"]["jobs"][0]["nodeset"] == "mine-1"
 
 
 def _layout(**changes):
@@ -197,3 +201,6 @@ def test_bad_options():
     with pytest.raises(GatekitInputError) as err:
         migrate(layout, {}, max_timeout=0)
     assert err.value.key == "max_timeout"
+    with pytest.raises(GatekitInputError) as err:
+        migrate(layout, {}, nodesets={"aio": "x"})
+    assert err.value.key == "nodesets"
