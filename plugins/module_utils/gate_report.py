@@ -20,7 +20,7 @@ CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:72rem;color:#1d232a;padding:0 1rem}
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d8dde3;padding-bottom:.3rem}
 .verdict{display:inline-block;padding:.3rem .9rem;border-radius:.3rem;font-weight:700;color:#fff}
-.verdict.ok{background:#1f883d}.verdict.bad{background:#cf222e}.verdict.skip{background:#9a6700}
+.verdict.ok{background:#1f883d;color:#fff}.verdict.bad{background:#cf222e;color:#fff}.verdict.skip{background:#9a6700;color:#fff}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eef1f4;vertical-align:top}
 .num{text-align:right;font-variant-numeric:tabular-nums}.ok{color:#1f883d}.bad{color:#cf222e}.skip{color:#9a6700}
 .bar{height:.9rem;border-radius:.2rem;background:#8c959f;min-width:2px}.bar.ok{background:#2da44e}.bar.bad{background:#cf222e}
