@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 SUBUNIT_IMPORT_ERROR = None
 try:
-    import subunit  # noqa: F401  pylint: disable=unused-import
+    import subunit
     import testtools  # noqa: F401  pylint: disable=unused-import
 except ImportError as _err:  # pragma: no cover - depends on the host
     SUBUNIT_IMPORT_ERROR = _err
@@ -54,15 +54,16 @@ class _Collector:
     def stopTestRun(self):
         pass
 
-    def status(self, test_id=None, test_status=None, test_tags=None, runnable=True, file_name=None,
-               file_bytes=None, eof=False, mime_type=None, route_code=None, timestamp=None):
+    def status(self, **kwargs):
+        file_bytes = kwargs.get("file_bytes")
+        tags = kwargs.get("test_tags")
         self.events.append({
-            "test_id": test_id,
-            "test_status": test_status,
-            "timestamp": timestamp,
-            "file_name": file_name,
+            "test_id": kwargs.get("test_id"),
+            "test_status": kwargs.get("test_status"),
+            "timestamp": kwargs.get("timestamp"),
+            "file_name": kwargs.get("file_name"),
             "file_bytes": bytes(file_bytes) if file_bytes else b"",
-            "tags": sorted(test_tags) if test_tags else [],
+            "tags": sorted(tags) if tags else [],
         })
 
 
@@ -70,10 +71,8 @@ def read_events(stream):
     """Parse subunit v2 from a binary file object; tolerant of a cut stream."""
     if SUBUNIT_IMPORT_ERROR is not None:
         raise RuntimeError(missing_library_message())
-    import subunit as _subunit
-
     collector = _Collector()
-    case = _subunit.ByteStreamToStreamResult(stream, non_subunit_name="stdout")
+    case = subunit.ByteStreamToStreamResult(stream, non_subunit_name="stdout")
     case.run(collector)
     return collector.events
 

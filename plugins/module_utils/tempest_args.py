@@ -75,7 +75,7 @@ def default_concurrency(cores):
     try:
         cores = int(cores)
     except (TypeError, ValueError):
-        raise GatekitInputError("cores", "must be an integer, got %r" % (cores,))
+        raise GatekitInputError("cores", "must be an integer, got %r" % (cores,)) from None
     cores = max(cores, 1)
     return cores if cores <= 3 else cores - 2
 
@@ -94,7 +94,7 @@ def _check_regex(key, value):
     try:
         re.compile(value)
     except re.error as err:
-        raise GatekitInputError(key, "is not a valid regular expression: %s" % err)
+        raise GatekitInputError(key, "is not a valid regular expression: %s" % err) from None
     return value
 
 
@@ -118,6 +118,7 @@ def regex_or(first, second):
 
 def plan_tempest_run(
     tox_envlist="smoke",
+    *,
     test_regex=None,
     exclude_regex=None,
     include_list=None,
@@ -149,7 +150,7 @@ def plan_tempest_run(
         try:
             concurrency = int(concurrency)
         except (TypeError, ValueError):
-            raise GatekitInputError("tempest_concurrency", "must be an integer, got %r" % (concurrency,))
+            raise GatekitInputError("tempest_concurrency", "must be an integer, got %r" % (concurrency,)) from None
         if concurrency < 0:
             raise GatekitInputError("tempest_concurrency", "must be >= 0, got %d" % concurrency)
     extra_args = list(extra_args or [])

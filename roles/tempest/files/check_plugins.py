@@ -18,6 +18,8 @@ import sys
 import traceback
 from importlib import metadata
 
+from oslo_config import cfg
+
 GROUP = "tempest.test_plugins"
 
 
@@ -44,7 +46,6 @@ def main(requested):
         result["plugins"][wanted] = [ep.name for ep in points]
         for ep in points:
             try:
-                from oslo_config import cfg
                 plugin = ep.load()()
                 plugin.load_tests()
                 plugin.register_opts(cfg.ConfigOpts())

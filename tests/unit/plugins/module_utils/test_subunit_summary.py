@@ -10,7 +10,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils import subunit_su
 
 subunit = pytest.importorskip("subunit")
 
-T0 = datetime.datetime(2026, 1, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
+T0 = datetime.datetime(2026, 1, 1, 12, 0, 0, tzinfo=datetime.UTC)
 
 
 def at(seconds):
