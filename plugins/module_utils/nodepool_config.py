@@ -9,7 +9,9 @@ labels, providers with the openstack and static drivers and their pools);
 (``image``, ``flavor``, ``label``, ``section``, ``provider``) that replaced
 nodepool.  ``dump_yaml`` serialises either one.  All pure: no file access.
 
-The description (every key optional unless said)::
+The description (every key optional unless said; without ``images``, ``labels`` or
+``providers`` the collection's own are used: image and label ``gatekit-bookworm``, the
+static provider ``gatekit-embedded`` with the worker_pool containers)::
 
     images:     [{name*, release, elements, env_vars, formats, username,
                   python_path, rebuild_age, build_timeout, description}]
@@ -32,6 +34,7 @@ import copy
 import re
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_library import LABEL
 
 try:
     import yaml
@@ -54,6 +57,18 @@ DEFAULT_FORMATS = ("qcow2",)
 DRIVERS = ("openstack", "static")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 DEFAULT_SECTION = "gatekit-base"
+# What this collection builds and runs when the description leaves a part out: the
+# build_image role's image, the label its zuul.d nodesets use, and the embedded pool
+# of the worker_pool role (containers gate-primary, gate-subnode-1).
+DEFAULT_IMAGES = ({"name": LABEL, "release": "bookworm"},)
+DEFAULT_LABELS = ({"name": LABEL, "image": LABEL},)
+DEFAULT_PROVIDERS = (
+    {
+        "name": "gatekit-embedded",
+        "driver": "static",
+        "nodes": [{"name": "gate-primary", "labels": [LABEL]}, {"name": "gate-subnode-1", "labels": [LABEL]}],
+    },
+)
 
 _KEYS = {
     "desc": {
@@ -123,8 +138,10 @@ def _str_list(item, key, where, default=()):
     return list(value)
 
 
-def _list(desc, key):
-    value = desc.get(key) or []
+def _list(desc, key, default=()):
+    value = desc.get(key)
+    if value is None:
+        return copy.deepcopy(list(default))
     if not isinstance(value, list):
         raise GatekitInputError(key, "must be a list")
     return value
@@ -142,7 +159,7 @@ def normalize(desc):
     """Validate ``desc`` and return a normalised deep copy (defaults filled in)."""
     desc = copy.deepcopy(_mapping(desc or {}, "description", "desc"))
     images = []
-    for index, raw in enumerate(_list(desc, "images")):
+    for index, raw in enumerate(_list(desc, "images", DEFAULT_IMAGES)):
         where = "images[%d]" % index
         item = _mapping(raw, where, "image")
         image = {
@@ -190,7 +207,7 @@ def normalize(desc):
     flavor_by_name = {f["name"]: f for f in flavors}
 
     labels = []
-    for index, raw in enumerate(_list(desc, "labels")):
+    for index, raw in enumerate(_list(desc, "labels", DEFAULT_LABELS)):
         where = "labels[%d]" % index
         item = _mapping(raw, where, "label")
         label = {
@@ -217,7 +234,7 @@ def normalize(desc):
     label_names = [lbl["name"] for lbl in labels]
 
     providers = []
-    for index, raw in enumerate(_list(desc, "providers")):
+    for index, raw in enumerate(_list(desc, "providers", DEFAULT_PROVIDERS)):
         where = "providers[%d]" % index
         item = _mapping(raw, where, "provider")
         name = _object_name(item, where)

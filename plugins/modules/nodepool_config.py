@@ -43,23 +43,22 @@ options:
         C(elements) (default the nodepool-style element list ending in C(infra-package-needs)),
         C(env_vars) (DIB environment), C(formats) (default V([qcow2])), C(username) (V(zuul)),
         C(python_path) (V(/usr/bin/python3)), C(rebuild_age), C(build_timeout) (seconds), C(description).
+      - Default the collection's image, V(gatekit-bookworm) (Debian bookworm).
     type: list
     elements: dict
-    required: true
   flavors:
     description:
       - Node sizes. Keys C(name), C(min_ram) (MiB) and/or C(flavor_name) (the cloud's flavor), C(description).
         Default one flavor V(normal) with 8192 MiB.
     type: list
     elements: dict
-    default: []
   labels:
     description:
       - Labels. Keys C(name), C(image), C(flavor) (default the first flavor), C(min_ready), C(max_ready_age),
         C(description).
+      - Default one label V(gatekit-bookworm) on the image of that name (the label of the collection's nodesets).
     type: list
     elements: dict
-    required: true
   providers:
     description:
       - Providers. Keys C(name), C(driver) (V(openstack) or V(static)), C(connection) (zuul connection
@@ -68,14 +67,14 @@ options:
         C(boot_from_volume), C(volume_size), C(config_drive) (default true), C(labels) (default all).
       - static - C(nodes), a list of C({name, labels, username, host_key, host_key_checking,
         python_path, connection_port, max_parallel_jobs}).
+      - Default the static provider V(gatekit-embedded) with the worker_pool role's containers
+        C(gate-primary) and C(gate-subnode-1).
     type: list
     elements: dict
-    required: true
   zookeeper:
     description: nodepool's ZooKeeper servers, C({host, port, chroot}). Default V(localhost:2181).
     type: list
     elements: dict
-    default: []
   elements_dir:
     description: nodepool-builder's C(elements-dir).
     type: str
@@ -98,6 +97,11 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: nodepool.yaml and launcher objects for the collection's own image and embedded pool
+  gatekit.devstack.nodepool_config:
+    nodepool_path: "{{ build_dir }}/nodepool/nodepool.yaml"
+    launcher_path: "{{ build_dir }}/zuul.d/launcher.yaml"
+
 - name: Node definitions for the image and the embedded pool of this collection
   gatekit.devstack.nodepool_config:
     nodepool_path: "{{ build_dir }}/nodepool/nodepool.yaml"
@@ -155,7 +159,7 @@ DESC_KEYS = ("images", "flavors", "labels", "providers", "zookeeper", "elements_
 
 
 def run(module):
-    desc = {k: module.params[k] for k in DESC_KEYS if module.params.get(k) not in (None, [])}
+    desc = {k: module.params[k] for k in DESC_KEYS if module.params.get(k) is not None}
     nodepool = render_nodepool(desc)
     launcher = render_launcher(desc)
     files = []
@@ -185,11 +189,11 @@ def main():
         argument_spec={
             "nodepool_path": {"type": "path"},
             "launcher_path": {"type": "path"},
-            "images": {"type": "list", "elements": "dict", "required": True},
-            "flavors": {"type": "list", "elements": "dict", "default": []},
-            "labels": {"type": "list", "elements": "dict", "required": True},
-            "providers": {"type": "list", "elements": "dict", "required": True},
-            "zookeeper": {"type": "list", "elements": "dict", "default": []},
+            "images": {"type": "list", "elements": "dict"},
+            "flavors": {"type": "list", "elements": "dict"},
+            "labels": {"type": "list", "elements": "dict"},
+            "providers": {"type": "list", "elements": "dict"},
+            "zookeeper": {"type": "list", "elements": "dict"},
             "elements_dir": {"type": "str", "default": "/etc/nodepool/elements"},
             "images_dir": {"type": "str", "default": "/opt/nodepool_dib"},
             "build_log_dir": {"type": "str"},

@@ -56,7 +56,7 @@ def test_nodepool_accepts_the_rendered_file(module_run):
     code, output = nodepool_validate(base / "nodepool" / "nodepool.yaml")
     assert code == 0, output
     data = first["nodepool"]
-    assert [d["name"] for d in data["diskimages"]] == ["gatekit-debian-bookworm", "ubuntu-noble"]
+    assert [d["name"] for d in data["diskimages"]] == ["gatekit-bookworm", "ubuntu-noble"]
     bookworm = data["diskimages"][0]
     assert bookworm["release"] == "bookworm" and bookworm["formats"] == ["qcow2", "tar"]
     assert bookworm["elements"][-1] == "infra-package-needs"
@@ -64,8 +64,8 @@ def test_nodepool_accepts_the_rendered_file(module_run):
     drivers = {p["name"]: p["driver"] for p in data["providers"]}
     assert drivers == {"cloud-a": "openstack", "gatekit-embedded": "static"}
     cloud = data["providers"][0]
-    assert cloud["pools"][0]["labels"][1] == {"name": "gatekit-debian-bookworm-large",
-                                              "diskimage": "gatekit-debian-bookworm",
+    assert cloud["pools"][0]["labels"][1] == {"name": "gatekit-bookworm-large",
+                                              "diskimage": "gatekit-bookworm",
                                               "flavor-name": "m1.xlarge", "key-name": "gatekit"}
     static_nodes = data["providers"][1]["pools"][0]["nodes"]
     assert [n["name"] for n in static_nodes] == ["gate-primary", "gate-subnode-1"]
@@ -78,9 +78,9 @@ def test_zuul_launcher_parsers_accept_the_objects(module_run):
     code, report = launcher_validate(base / "zuul.d" / "launcher.yaml")
     assert code == 0 and report["ok"], report["errors"]
     assert report["counts"] == {"image": 2, "flavor": 2, "label": 3, "section": 3, "provider": 2}
-    assert report["providers"]["cloud-a"]["labels"] == ["gatekit-debian-bookworm", "gatekit-debian-bookworm-large",
+    assert report["providers"]["cloud-a"]["labels"] == ["gatekit-bookworm", "gatekit-bookworm-large",
                                                         "ubuntu-noble"]
-    assert report["providers"]["gatekit-embedded"]["labels"] == ["gatekit-debian-bookworm"]
+    assert report["providers"]["gatekit-embedded"]["labels"] == ["gatekit-bookworm"]
     assert [list(o)[0] for o in first["launcher"]][:3] == ["image", "image", "flavor"]
 
 
@@ -105,7 +105,7 @@ def test_nodepool_validator_rejects_a_broken_file(tmp_path):
 
 @needs_zuul
 @pytest.mark.parametrize("mutate,expected", [
-    (lambda objs: objs[0]["image"].update(type="qcow2"), "image gatekit-debian-bookworm"),
+    (lambda objs: objs[0]["image"].update(type="qcow2"), "image gatekit-bookworm"),
     (lambda objs: next(o for o in objs if "section" in o and "flavors" in o["section"])["section"]["flavors"][0]
      .pop("flavor-name"), "provider cloud-a"),
     (lambda objs: next(o for o in objs if "provider" in o)["provider"]["labels"].append("no-such-label"),
@@ -167,3 +167,17 @@ def test_bad_input_is_rejected_and_nothing_written(bad_runs, index):
     assert result.get("failed") is True, (what, result)
     assert expected in result["msg"], (what, result["msg"])
     assert not (base / str(index)).exists()
+
+
+@needs_nodepool
+@needs_zuul
+def test_the_collection_defaults_validate(tmp_path):
+    """The default description (the collection's image, label and embedded pool) passes both validators."""
+    (tmp_path / "nodepool.yaml").write_text(dump_yaml(render_nodepool({})))
+    code, output = nodepool_validate(tmp_path / "nodepool.yaml")
+    assert code == 0, output
+    (tmp_path / "launcher.yaml").write_text(dump_yaml(render_launcher({})))
+    code, report = launcher_validate(tmp_path / "launcher.yaml")
+    assert code == 0, report["errors"]
+    assert report["providers"] == {"gatekit-embedded": {"flavors": ["normal"], "images": ["gatekit-bookworm"],
+                                                        "labels": ["gatekit-bookworm"]}}

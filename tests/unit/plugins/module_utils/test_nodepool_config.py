@@ -136,3 +136,15 @@ def test_openstack_flavor_needs_a_size():
     with pytest.raises(GatekitInputError) as err:
         normalize(desc)
     assert err.value.key == "flavors.x"
+
+
+def test_the_collection_defaults():
+    """No images / labels / providers: the collection's image, label and embedded pool."""
+    d = normalize({})
+    assert [i["name"] for i in d["images"]] == ["gatekit-bookworm"]
+    assert d["labels"][0]["name"] == d["labels"][0]["image"] == "gatekit-bookworm"
+    (pool,) = d["providers"]
+    assert pool["name"] == "gatekit-embedded" and pool["driver"] == "static"
+    assert [n["name"] for n in pool["nodes"]] == ["gate-primary", "gate-subnode-1"]
+    n = render_nodepool({})
+    assert n["diskimages"][0]["formats"] == ["qcow2"]  # no openstack provider: still built
