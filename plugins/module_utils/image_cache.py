@@ -14,6 +14,7 @@ import json
 import os
 import re
 import stat
+import subprocess
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
 
@@ -334,7 +335,7 @@ def host_mirrors(entries, release):
 
 def default_mirrors(distro, release, host_id, host_release, apt_entries):
     """Mirrors for an image: the host's own when it runs the same distro, else upstream."""
-    _, _, up_mirror, up_security = DISTROS[distro]
+    up_mirror, up_security = DISTROS[distro][2:4]
     if host_id == distro:
         mirror, security = host_mirrors(apt_entries, host_release)
         if mirror:
@@ -444,7 +445,7 @@ def resolve_elements(elements_path, names, skip=()):
 def phase_scripts(elements, phase):
     """DIB's order for one phase: every element's scripts, sorted by script name."""
     scripts = []
-    for _, path in elements:
+    for _dummy, path in elements:
         d = os.path.join(path, phase)
         if not os.path.isdir(d):
             continue
@@ -452,16 +453,16 @@ def phase_scripts(elements, phase):
             full = os.path.join(d, fn)
             if os.path.isfile(full) and os.access(full, os.X_OK) and re.match(r"^[A-Za-z0-9_-]+$", fn):
                 scripts.append((fn, full))
-    return [full for _, full in sorted(scripts)]
+    return [full for dummy, full in sorted(scripts)]
 
 
 def environment_files(elements):
     files = []
-    for _, path in elements:
+    for _dummy, path in elements:
         d = os.path.join(path, "environment.d")
         if os.path.isdir(d):
             files += [(fn, os.path.join(d, fn)) for fn in os.listdir(d)]
-    return [full for _, full in sorted(files)]
+    return [full for dummy, full in sorted(files)]
 
 
 # --- progress ---------------------------------------------------------------------------
@@ -542,3 +543,11 @@ def loops_below(losetup_json, top):
         if back == top or back.startswith(top + "/"):
             found.append(d.get("name"))
     return found
+
+
+def start_in_session(cmd, env=None, cwd=None):
+    """Start a command in its own session (so the whole build can be signalled as one
+    process group), stdout+stderr merged into a pipe read line by line by the caller.
+    AnsibleModule.run_command cannot stream output or hand back the process group."""
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, env=env, cwd=cwd, start_new_session=True)

@@ -23,13 +23,14 @@ description:
     of the same name prints while the module runs on the controller.
   - Must run as root (DIB and debootstrap mount filesystems and use loop devices).
 author:
-  - gatekit.devstack contributors
+  - gatekit.devstack contributors (@gatekit)
 attributes:
   check_mode:
     support: full
     description: Computes the key and reports whether a build would run.
   diff_mode:
     support: none
+    description: An image has no meaningful diff; the key and cache_hit say what changed.
 options:
   name:
     description: Image name; also written to C(/etc/image-hostname.txt).
@@ -193,7 +194,7 @@ image:
     digest: {description: sha256 of the tar (content hash)., type: str}
     tar: {description: Path of the tar., type: str}
     qcow2: {description: Path of the qcow2 or null., type: str}
-    podman_ref: {description: Local podman image, tagged with the content hash., type: str}
+    podman_ref: {description: "Local podman image, tagged with the content hash.", type: str}
     built_at: {description: UTC ISO time of the build., type: str}
     packages: {description: "Installed packages (name=version).", type: list, elements: str}
     cache_hit: {description: Whether the cache already held the key., type: bool}
@@ -259,6 +260,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.image_cache impor
     podman_ref,
     resolve_elements,
     select_prune,
+    start_in_session,
     status_path,
     tree_digest,
     validate_inputs,
@@ -342,9 +344,7 @@ class Builder:
         full_env = dict(os.environ)
         full_env["PATH"] = full_env.get("PATH", "") + ":" + SBIN_PATH
         full_env.update(env or {})
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, env=full_env, cwd=cwd,
-                                     start_new_session=True)
+        self.proc = start_in_session(cmd, env=full_env, cwd=cwd)
         for raw in iter(self.proc.stdout.readline, b""):
             line = raw.decode("utf-8", "replace")
             if stamp:
@@ -607,7 +607,7 @@ def release_tree(top):
     if not top or not os.path.exists(top):
         return
     top = os.path.abspath(top)
-    for _ in range(3):
+    for _dummy in range(3):
         killed = False
         for pid in os.listdir("/proc"):
             if not pid.isdigit() or int(pid) == os.getpid():
@@ -625,7 +625,7 @@ def release_tree(top):
         if not killed:
             break
         time.sleep(0.5)
-    for _ in range(3):
+    for _dummy in range(3):
         with open("/proc/self/mountinfo") as f:
             points = mounts_below(parse_mountinfo(f.read()), top)
         if not points:
@@ -716,7 +716,7 @@ def host_defaults(distro, release):
     try:
         with open("/etc/os-release") as f:
             for line in f:
-                k, _, v = line.strip().partition("=")
+                k, dummy, v = line.strip().partition("=")
                 if k == "ID":
                     host_id = v.strip('"')
                 elif k == "VERSION_CODENAME":
@@ -787,10 +787,10 @@ def main():
         supports_check_mode=True,
     )
     p = dict(module.params)
-    p["cache_dir"] = os.path.abspath(os.path.expanduser(p["cache_dir"]))
-    p["dib_image_cache"] = os.path.abspath(os.path.expanduser(
-        p["dib_image_cache"] or os.path.join(p["cache_dir"], "dib-cache")))
-    p["elements_path"] = [os.path.abspath(os.path.expanduser(e)) for e in p["elements_path"]]
+    # type=path options arrive expanded.
+    p["cache_dir"] = os.path.abspath(p["cache_dir"])
+    p["dib_image_cache"] = os.path.abspath(p["dib_image_cache"] or os.path.join(p["cache_dir"], "dib-cache"))
+    p["elements_path"] = [os.path.abspath(e) for e in p["elements_path"]]
     if not p["mirror"] or (p["distro"] == "debian" and not p["security_mirror"]):
         mirror, security = host_defaults(p["distro"], p["release"])
         p["mirror"] = p["mirror"] or mirror
@@ -868,32 +868,36 @@ def main():
     status = None
     builder = None
     error = None
+    built = reimported = False
+    started = time.time()
     try:
         # One build per image name at a time; a second caller waits here (and then
         # usually finds the first one's result in the cache).
         try:
             fcntl.flock(lock, fcntl.LOCK_EX)
-        except BuildInterrupted:
-            lock.close()
-            module.fail_json(msg="interrupted while waiting for another build of %s" % p["name"],
-                             key=key)
-        status = Status(status_path(p["cache_dir"], p["name"]),
-                        {"name": p["name"], "key": key, "log": log_path})
-        builder = Builder(p, key, layout, paths, log_path=log_path, status=status)
+        except BuildInterrupted as e:
+            error = ("interrupted", "interrupted by %s while waiting for another build of %s"
+                     % (e, p["name"]))
+            raise
         manifest = None if p["force"] else hit()
-        if manifest is None:
-            status.phase("prepare")
-            manifest = builder.build()
-        elif manifest.get("podman_ref") and not podman_has(manifest["podman_ref"]):
-            # Cached files, but the podman image was removed: import it again.
-            status.phase("import")
-            builder.log = open(log_path, "a")
-            builder.podman_import(os.path.join(paths["final"], manifest["outputs"]["tar"]),
-                                  manifest["podman_ref"])
-            builder.log.close()
-        status.finish("done", "done in %s" % format_elapsed(status.elapsed()))
+        if manifest is None or (manifest.get("podman_ref") and not podman_has(manifest["podman_ref"])):
+            status = Status(status_path(p["cache_dir"], p["name"]),
+                            {"name": p["name"], "key": key, "log": log_path})
+            builder = Builder(p, key, layout, paths, log_path=log_path, status=status)
+            if manifest is None:
+                manifest = builder.build()
+                built = True
+            else:
+                # Cached files, but the podman image was removed: import it again.
+                status.phase("import")
+                builder.log = open(log_path, "a")
+                builder.podman_import(os.path.join(paths["final"], manifest["outputs"]["tar"]),
+                                      manifest["podman_ref"])
+                builder.log.close()
+                reimported = True
+            status.finish("done", "done in %s" % format_elapsed(status.elapsed()))
     except BuildInterrupted as e:
-        error = ("interrupted", "image build of %s interrupted by %s" % (p["name"], e))
+        error = error or ("interrupted", "image build of %s interrupted by %s" % (p["name"], e))
     except BuildFailed as e:
         error = ("failed", "image build of %s failed: %s" % (p["name"], e))
     except Exception as e:  # any other fault must still clean up
@@ -912,14 +916,23 @@ def main():
         lock.close()
     if error:
         msg = "%s (phase %s after %s). Full log: %s" % (
-            error[1], status.data.get("phase"), format_elapsed(status.elapsed()), log_path)
-        status.finish(error[0], msg)
+            error[1], status.data.get("phase") if status else "prepare",
+            format_elapsed(time.time() - started), log_path)
+        if status:
+            status.finish(error[0], msg)
         module.fail_json(msg=msg, key=key, log=log_path, cache_hit=False)
+    if not built:
+        # Another build of the same key finished while this one waited for the lock.
+        module.exit_json(changed=reimported, key=key, cache_hit=True,
+                         image=image_fact(manifest, paths["final"], True),
+                         msg="cache hit: %s %s (%s)%s" % (
+                             p["name"], key[:16], manifest.get("podman_ref"),
+                             ", re-imported into podman" if reimported else ""))
     pruned = prune(p["cache_dir"], p["keep"], paths["final"], manifest.get("podman_ref"))
     module.exit_json(changed=True, key=key, cache_hit=False, log=log_path, pruned=pruned,
                      image=image_fact(manifest, paths["final"], False),
                      msg="built %s %s in %s (%s)" % (p["name"], key[:16],
-                                                     format_elapsed(status.elapsed()),
+                                                     format_elapsed(time.time() - started),
                                                      manifest.get("podman_ref")))
 
 

@@ -6,6 +6,7 @@ anything a build could leave behind."""
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -49,6 +50,7 @@ def small_args(cache_dir, **over):
 
 
 def write_args(tmp_path, args):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "args.json"
     path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
     return str(path)
@@ -138,7 +140,6 @@ def podman_rmi(ref):
 
 
 def needs_root_and_tools(*tools):
-    import shutil
     if os.geteuid() != 0:
         pytest.skip("image builds need root")
     missing = [t for t in tools if not shutil.which(t, path=module_env()["PATH"] + ":/usr/sbin:/sbin")]

@@ -107,8 +107,14 @@ def test_cache_hit_new_key_and_pruning(tmp_path):
     args = small_args(cache, backend="debootstrap", podman_import=True, keep=1)
     refs = []
     try:
-        first = run_module(tmp_path, args)
+        # Two callers at once: one builds, the other waits for the lock and hits.
+        procs = [start_module(tmp_path / d, args) for d in ("a", "b")]
+        results = [module_result(p, timeout=900) for p in procs]
+        results.sort(key=lambda r: r["cache_hit"])
+        first, waited = results
         assert first.get("changed") is True and first["cache_hit"] is False, first.get("msg")
+        assert waited["cache_hit"] is True and waited["changed"] is False, waited.get("msg")
+        assert waited["image"]["podman_ref"] == first["image"]["podman_ref"]
         img = first["image"]
         refs.append(img["podman_ref"])
         assert img["podman_ref"] == "%s:%s" % (PODMAN_REPO, img["digest"][:12])

@@ -295,7 +295,7 @@ def test_resolve_elements_and_phase_order(tmp_path):
                                                      ("install.d", "README.md")],
                  env=["10-b.bash"])
     order, missing = resolve_elements([str(tmp_path)], ["top"])
-    assert [n for n, _ in order] == ["a", "b", "top"]
+    assert [n for n, dummy in order] == ["a", "b", "top"]
     assert missing == ["debian-minimal"]
     assert [os.path.basename(s) for s in phase_scripts(order, "install.d")] == ["10-b", "50-a"]
     assert [os.path.basename(s) for s in environment_files(order)] == ["10-b.bash", "20-a.bash"]
@@ -313,7 +313,7 @@ def test_the_role_elements_resolve():
     elements = os.path.normpath(os.path.join(here, "..", "..", "..", "..", "roles",
                                              "build_image", "files", "elements"))
     order, missing = resolve_elements([elements], ["gatekit-worker"])
-    names = [n for n, _ in order]
+    names = [n for n, dummy in order]
     assert names[-1] == "gatekit-worker"
     assert names.index("gatekit-zuul-user") < names.index("gatekit-git-cache")
     assert missing == []
