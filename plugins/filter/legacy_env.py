@@ -19,19 +19,14 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.legacy_mapping im
 
 
 def _plain(value):
-    """Ansible's lazy containers and tagged strings -> plain dicts, lists and scalars."""
+    """Ansible's lazy containers and tagged scalars -> plain dicts, lists and scalars."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
-        return str(value)
+    for kind in (bool, int, float, str):  # bool first: it is an int
+        if isinstance(value, kind):
+            return kind(value)
     return value
 
 

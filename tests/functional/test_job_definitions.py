@@ -71,17 +71,18 @@ needs_nodepool = pytest.mark.skipif(not os.path.exists(NODEPOOL), reason="needs 
 
 def run_jobs_playbook(tmp_path, job_file, dest, check=False):
     """ansible-playbook playbooks/jobs.yml; returns (returncode, output, {ok, changed, failed})."""
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / ".ansible-tmp"))
-    args = [os.path.join(BIN, "ansible-playbook"), PLAYBOOK, "-e", "job_file=%s" % job_file,
-            "-e", "jobs_dest=%s" % dest]
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_LOCAL_TEMP=str(tmp_path / ".ansible-tmp"))
+    # job_file "@FILE" passes FILE as extra vars instead (a gatekit_job dict)
+    job_arg = job_file if str(job_file).startswith("@") else "job_file=%s" % job_file
+    args = [os.path.join(BIN, "ansible-playbook"), PLAYBOOK, "-e", job_arg, "-e", "jobs_dest=%s" % dest]
     if check:
         args.append("--check")
-    proc = subprocess.run(args, capture_output=True, text=True, env=env, cwd=str(tmp_path), check=False,
-                          timeout=600)
+    proc = subprocess.run(args, capture_output=True, text=True, env=env, cwd=str(tmp_path), check=False, timeout=600)
     output = proc.stdout + proc.stderr
     recap = re.search(r"localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)", output)
-    counts = dict(zip(("ok", "changed", "failed"), map(int, recap.groups()))) if recap else {}
+    counts = {}
+    if recap:
+        counts = {"ok": int(recap.group(1)), "changed": int(recap.group(2)), "failed": int(recap.group(3))}
     return proc.returncode, output, counts
 
 
@@ -142,8 +143,7 @@ def test_zuul_launcher_objects_pass_zuul_parsers_and_flattening(rendered, key):
 
 
 @needs_nodepool
-@pytest.mark.parametrize("key,workers", [("default", ["gate-primary"]),
-                                         ("multinode", ["gate-primary", "gate-subnode-1"])])
+@pytest.mark.parametrize("key,workers", [("default", ["gate-primary"]), ("multinode", ["gate-primary", "gate-subnode-1"])])
 def test_nodepool_config_validate_accepts_nodepool_yaml(rendered, key, workers):
     dest, _job, _first, _second = rendered[key]
     path = dest / "nodepool" / "nodepool.yaml"
@@ -156,7 +156,7 @@ def test_nodepool_config_validate_accepts_nodepool_yaml(rendered, key, workers):
     assert image["name"] == build_image["build_image_name"]
     assert image["release"] == "bookworm"
     assert image["elements"][0] == "debian-minimal"
-    assert image["elements"][-len(build_image["build_image_elements"]):] == build_image["build_image_elements"]
+    assert image["elements"][-len(build_image["build_image_elements"]) :] == build_image["build_image_elements"]
     assert image["env-vars"]["DIB_GATEKIT_WHEELS"].split() == build_image["build_image_wheels"]
     assert [label["name"] for label in data["labels"]] == ["gatekit-bookworm"]
     static = [p for p in data["providers"] if p["driver"] == "static"]
@@ -164,8 +164,7 @@ def test_nodepool_config_validate_accepts_nodepool_yaml(rendered, key, workers):
     assert [n["name"] for n in static[0]["pools"][0]["nodes"]] == workers
 
 
-@pytest.mark.parametrize("key,node,minutes", [("default", "gatekit-bookworm", 60),
-                                              ("multinode", "gatekit-bookworm-2-node", 90)])
+@pytest.mark.parametrize("key,node,minutes", [("default", "gatekit-bookworm", 60), ("multinode", "gatekit-bookworm-2-node", 90)])
 def test_jenkins_xml_from_jjb_has_the_node_timeout_and_legacy_env(rendered, key, node, minutes):
     dest, job, _first, _second = rendered[key]
     root = ET.parse(dest / "jenkins" / job["name"] / "config.xml").getroot()
@@ -179,7 +178,7 @@ def test_jenkins_xml_from_jjb_has_the_node_timeout_and_legacy_env(rendered, key,
 
 
 def sourced_env(path):
-    script = 'set -e; env -i bash -c \'source "$1" && env -0\' _ %s' % path
+    script = "set -e; env -i bash -c 'source \"$1\" && env -0' _ %s" % path
     out = subprocess.run(["bash", "-c", script], capture_output=True, check=True).stdout.decode()
     return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
 
@@ -242,3 +241,33 @@ def test_bad_spec_fails_naming_the_key_and_writes_nothing(tmp_path, spec, messag
     assert code != 0
     assert message in output, output[-3000:]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_job_resolved_from_a_zuul_config_is_rendered_without_its_bookkeeping(tmp_path):
+    """site.yml with gatekit_zuul_config hands over the job zuul_job resolved (chain, playbooks)."""
+    resolved = {
+        "name": "my-project-tempest",
+        "parent": "gatekit-tempest",
+        "chain": ["gatekit-devstack-base", "gatekit-devstack", "gatekit-tempest", "my-project-tempest"],
+        "abstract": False,
+        "nodeset": "gatekit-single-node",
+        "timeout": 7200,
+        "post-timeout": 1800,
+        "pre-run": ["playbooks/zuul/pre.yaml"],
+        "run": "playbooks/zuul/run.yaml",
+        "post-run": ["playbooks/zuul/post.yaml"],
+        "vars": {"devstack_services": {"mysql": True, "keystone": True, "tempest": True}, "tox_envlist": "smoke"},
+    }
+    extra = tmp_path / "extra.yml"
+    extra.write_text(yaml.safe_dump({"gatekit_job": resolved}))
+    code, output, _counts = run_jobs_playbook(tmp_path, "@" + str(extra), tmp_path / "out")
+    assert code == 0, output[-3000:]
+    job = yaml.safe_load((tmp_path / "out" / "zuul.d" / "jobs.yaml").read_text())[0]["job"]
+    assert not {"chain", "abstract", "pre-run", "run", "post-run"} & set(job)
+    assert job["post-timeout"] == 1800
+    env = sourced_env(tmp_path / "out" / "devstack-gate" / "env.sh")
+    assert env["DEVSTACK_GATE_TEMPEST"] == "1"
+    assert env["BUILD_TIMEOUT"] == "7200000"
+    if os.path.exists(ZUUL_PYTHON):
+        code, report = zuul_validate(tmp_path / "out" / "zuul.d")
+        assert code == 0 and report["ok"], report
