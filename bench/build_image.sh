@@ -29,7 +29,7 @@ run() {  # run LABEL BACKEND CACHE EXTRA_JSON -> "seconds peak_mb"
     now=$(used_mb); [ "$now" -gt "$peak" ] && peak=$now; sleep 1
   done
   wait "$pid" || { echo "benchmark run $1/$2 failed, see below" >&2; tail -30 "$work/$1-$2.log" >&2; exit 1; }
-  printf '%.1f %d\n' "$(echo "$(date +%s.%N) - $start" | bc)" "$((peak - base))"
+  awk -v s="$start" -v e="$(date +%s.%N)" -v m="$((peak - base))" 'BEGIN { printf "%.1f %d\n", e - s, m }'
 }
 
 echo "| backend | run | wall time (s) | peak memory above baseline (MiB) |"

@@ -29,6 +29,7 @@ DISTROS = {
                "http://deb.debian.org/debian-security"),
     "ubuntu": ("ubuntu-minimal", "noble", "http://archive.ubuntu.com/ubuntu", ""),
 }
+DIB_DISTRO_ELEMENTS = tuple(v[0] for v in DISTROS.values())
 FORMATS = ("tar", "qcow2", "raw")
 LAYOUTS = ("auto", "partitioned", "partitionless")
 PHASES = ("prepare", "debootstrap", "install", "packages", "git-cache", "wheelhouse",
@@ -356,8 +357,13 @@ def dib_elements(params, layout):
     if params.get("pip_cache", True):
         els.append("pip-cache")
     for el in params.get("elements") or []:
-        if el not in els:
-            els.append(el)
+        if el in els or el in DIB_DISTRO_ELEMENTS:
+            continue
+        if layout == "partitionless" and (el in ("vm", "bootloader") or el.startswith("block-device-")):
+            # A nodepool element list names the partitioned layout; without
+            # device-mapper it cannot be built (MACHINE.md), so it is left out.
+            continue
+        els.append(el)
     return els
 
 

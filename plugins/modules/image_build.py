@@ -508,8 +508,14 @@ class Builder:
             self.say("bootstrap from cache %s" % tarball)
             self.run(["tar", "-C", root, "--numeric-owner", "-xf", tarball])
         else:
+            # DIB's own knobs, honoured here too (e.g. an Ubuntu keyring on a Debian host,
+            # or nodepool's --no-check-gpg).
+            extra = p["env_vars"].get("DIB_DEBOOTSTRAP_EXTRA_ARGS", "").split()
+            keyring = p["env_vars"].get("DIB_APT_KEYRING")
+            if keyring:
+                extra.append("--keyring=" + keyring)
             self.run(["debootstrap", "--variant=minbase", "--arch=amd64",
-                      "--components=" + comps, p["release"], root, p["mirror"]])
+                      "--components=" + comps] + extra + [p["release"], root, p["mirror"]])
             part = "%s.%d.part" % (tarball, os.getpid())
             self.run(["tar", "-C", root, "--numeric-owner", "-cf", part, "."])
             os.rename(part, tarball)
@@ -791,6 +797,11 @@ def main():
     p["cache_dir"] = os.path.abspath(p["cache_dir"])
     p["dib_image_cache"] = os.path.abspath(p["dib_image_cache"] or os.path.join(p["cache_dir"], "dib-cache"))
     p["elements_path"] = [os.path.abspath(e) for e in p["elements_path"]]
+    # nodepool users set these as env-vars: the same names win over the options.
+    p["env_vars"] = {str(k): str(v) for k, v in p["env_vars"].items()}
+    p["release"] = p["env_vars"].get("DIB_RELEASE", p["release"])
+    p["mirror"] = p["env_vars"].get("DIB_DISTRIBUTION_MIRROR", p["mirror"])
+    p["security_mirror"] = p["env_vars"].get("DIB_DEBIAN_SECURITY_MIRROR", p["security_mirror"])
     if not p["mirror"] or (p["distro"] == "debian" and not p["security_mirror"]):
         mirror, security = host_defaults(p["distro"], p["release"])
         p["mirror"] = p["mirror"] or mirror

@@ -163,6 +163,14 @@ def test_dib_elements_follow_layout():
         "ubuntu-minimal", "vm", "block-device-mbr", "gatekit-worker"]
 
 
+def test_dib_elements_take_a_nodepool_element_list():
+    nodepool = ["debian-minimal", "vm", "block-device-mbr", "simple-init", "gatekit-worker"]
+    assert dib_elements(params(elements=nodepool), "partitionless") == [
+        "debian-minimal", "pip-cache", "simple-init", "gatekit-worker"]
+    assert dib_elements(params(elements=nodepool), "partitioned") == [
+        "debian-minimal", "vm", "block-device-mbr", "pip-cache", "simple-init", "gatekit-worker"]
+
+
 def test_block_device_config_has_no_partitions():
     assert "partitioning" not in PARTITIONLESS_BLOCK_DEVICE_CONFIG
     assert "local_loop" in PARTITIONLESS_BLOCK_DEVICE_CONFIG
