@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # gatekit.devstack -- devstack-vm-gate-wrap.sh
 #
 # devstack-gate's wrapper contract, on top of this collection's roles:

@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # gatekit.devstack -- devstack-vm-gate.sh: the default gate_hook.
 #
 # devstack-gate's devstack-vm-gate.sh wrote localrc from the test matrix and ran
