@@ -29,7 +29,10 @@ Pipeline of pure steps (the module does the file I/O):
    * kept as a legacy wrapper job when something cannot be expressed natively
      (arbitrary shell, hooks, a flag the mapping cannot translate): parent
      ``gatekit-legacy-dsvm``, which runs this collection's devstack-gate wrapper
-     with the original environment (``devstack_gate_env``), hooks and local.conf;
+     with the original environment, hooks and local.conf in the variables the
+     ``devstack_gate`` role's ``run`` tasks read (``devstack_gate_job_env``,
+     ``devstack_gate_job_hooks``, ``devstack_gate_job_local_conf``; other shell
+     lines that ran before the wrapper in ``devstack_gate_job_script``);
    * or dropped (not defined in JJB, not a devstack-gate job), with the reason.
 
    v2 matchers become ``voting`` / ``branches`` / ``files`` /
@@ -548,14 +551,15 @@ def migrate(layout, legacy_jobs, *, parent_style="gatekit", default_node=DEFAULT
                 job["group-vars"] = mapped["group_vars"]
         else:
             job["parent"] = legacy_parent
-            legacy_vars = {"devstack_gate_env": env}
+            # the variables of the devstack_gate role's run tasks (roles/devstack_gate)
+            legacy_vars = {"devstack_gate_job_env": env}
+            hooks = {hook: analysis["hooks"][hook] for hook in HOOKS if hook in analysis["hooks"]}
+            if hooks:
+                legacy_vars["devstack_gate_job_hooks"] = hooks
             if analysis["local_conf"]:
-                legacy_vars["devstack_gate_local_conf"] = analysis["local_conf"]
-            for hook in HOOKS:
-                if hook in analysis["hooks"]:
-                    legacy_vars["devstack_gate_%s" % hook] = analysis["hooks"][hook]
+                legacy_vars["devstack_gate_job_local_conf"] = analysis["local_conf"]
             if analysis["other"]:
-                legacy_vars["devstack_gate_script"] = "\n".join(analysis["other"]) + "\n"
+                legacy_vars["devstack_gate_job_script"] = "\n".join(analysis["other"]) + "\n"
             job["vars"] = legacy_vars
         if override:
             job["override-checkout"] = override

@@ -25,9 +25,10 @@ description:
     follow.
   - A job that cannot be expressed natively (arbitrary shell, hooks, grenade, a flag the mapping cannot
     translate) becomes a job whose parent (O(legacy_parent)) runs this collection's devstack-gate
-    wrapper with the original environment (vars C(devstack_gate_env), C(devstack_gate_pre_test_hook),
-    C(devstack_gate_gate_hook), C(devstack_gate_post_test_hook), C(devstack_gate_local_conf),
-    C(devstack_gate_script)), and the report says why.
+    wrapper with the original environment, in the variables of the P(gatekit.devstack.devstack_gate#role)
+    role's C(run) tasks - C(devstack_gate_job_env), C(devstack_gate_job_hooks) (C(pre_test_hook),
+    C(gate_hook), C(post_test_hook) bodies), C(devstack_gate_job_local_conf), and
+    C(devstack_gate_job_script) for other shell lines that ran before the wrapper - and the report says why.
   - Jobs that do not use devstack-gate, or that JJB does not define, are dropped and the report says why.
   - The result is validated (types, unknown keys, references) before anything is written.
 author:

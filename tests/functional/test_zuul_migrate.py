@@ -121,8 +121,10 @@ def test_matchers_timeouts_branches_and_pipelines(migration):
     assert jobs["tempest-dsvm-full-ocata"]["override-checkout"] == "stable/ocata"
     legacy = jobs["legacy-heat-dsvm-functional"]
     assert legacy["parent"] == "gatekit-legacy-dsvm"
-    assert legacy["vars"]["devstack_gate_env"]["DEVSTACK_GATE_TEMPEST"] == "0"
-    assert legacy["vars"]["devstack_gate_pre_test_hook"] == "cd /opt/stack/new/heat/devstack\n./pre_test_hook.sh\n"
+    assert legacy["vars"]["devstack_gate_job_env"]["DEVSTACK_GATE_TEMPEST"] == "0"
+    assert legacy["vars"]["devstack_gate_job_hooks"] == {
+        "pre_test_hook": "cd /opt/stack/new/heat/devstack\n./pre_test_hook.sh\n",
+        "post_test_hook": "cd /opt/stack/new/heat/heat/tests/contrib\n./post_test_hook.sh\n"}
     projects = {p["project"]["name"]: p["project"] for p in
                 load(migration["out"] / "zuul.d" / "migrated-projects.yaml")}
     dg = projects["openstack-infra/devstack-gate"]

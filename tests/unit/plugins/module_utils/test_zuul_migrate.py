@@ -126,9 +126,10 @@ def test_migrate_native_legacy_dropped():
     assert full["branches"] == ["^master$"] and full["files"] == ["^src/.*$"]
     assert full["irrelevant-files"] == [r"^.*\.rst$"]
     assert hook["voting"] is False and hook["parent"] == "gatekit-legacy-dsvm"
-    assert hook["vars"]["devstack_gate_env"] == {"DEVSTACK_GATE_TEMPEST": "0"}
-    assert hook["vars"]["devstack_gate_script"] == "sudo apt-get install -y foo\n"
-    assert hook["vars"]["devstack_gate_pre_test_hook"].startswith("if [ -d /opt/stack/new/x ]")
+    assert hook["vars"]["devstack_gate_job_env"] == {"DEVSTACK_GATE_TEMPEST": "0"}
+    assert hook["vars"]["devstack_gate_job_script"] == "sudo apt-get install -y foo\n"
+    assert list(hook["vars"]["devstack_gate_job_hooks"]) == ["pre_test_hook"]
+    assert hook["vars"]["devstack_gate_job_hooks"]["pre_test_hook"].startswith("if [ -d /opt/stack/new/x ]")
 
     (project,) = result["config"]["projects"]
     assert project["templates"] == ["tmpl"]
