@@ -93,6 +93,12 @@ options:
     description: Public key text for the zuul user's C(authorized_keys).
     type: str
     default: ''
+  key_dir:
+    description:
+      - With I(authorized_keys) empty, the directory (0700) of a controller key pair
+        C(id_ed25519) (private key 0600) generated once with ssh-keygen; its public key
+        goes to the image.
+    type: path
   zuul_user:
     description: Login user name.
     type: str
@@ -757,6 +763,28 @@ def repo_state(repo):
     return file_digest_text((out + head).decode())
 
 
+def controller_key(module, key_dir):
+    """The controller key pair's public key, generating the pair once (0600/0700)."""
+    private = os.path.join(key_dir, "id_ed25519")
+    changed = False
+    if not os.path.isfile(private + ".pub"):
+        if module.check_mode:
+            return "", True
+        os.makedirs(key_dir, mode=0o700, exist_ok=True)
+        rc, out, err = module.run_command(["ssh-keygen", "-q", "-t", "ed25519", "-N", "",
+                                           "-C", "gatekit-controller", "-f", private])
+        if rc != 0:
+            module.fail_json(msg="key_dir: ssh-keygen failed: %s" % err.strip())
+        changed = True
+    for path, mode in ((key_dir, 0o700), (private, 0o600)):
+        if os.path.exists(path) and os.stat(path).st_mode & 0o777 != mode:
+            if not module.check_mode:
+                os.chmod(path, mode)
+            changed = True
+    with open(private + ".pub") as f:
+        return f.read().strip(), changed
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -773,6 +801,7 @@ def main():
             security_mirror=dict(type="str", default=""),
             env_vars=dict(type="dict", default={}),
             authorized_keys=dict(type="str", default="", no_log=False),
+            key_dir=dict(type="path"),
             zuul_user=dict(type="str", default="zuul"),
             zuul_uid=dict(type="int", default=1000),
             ca_bundle=dict(type="path", default="/etc/ssl/certs/ca-certificates.crt"),
@@ -797,6 +826,9 @@ def main():
     p["cache_dir"] = os.path.abspath(p["cache_dir"])
     p["dib_image_cache"] = os.path.abspath(p["dib_image_cache"] or os.path.join(p["cache_dir"], "dib-cache"))
     p["elements_path"] = [os.path.abspath(e) for e in p["elements_path"]]
+    key_changed = False
+    if not p["authorized_keys"] and p["key_dir"]:
+        p["authorized_keys"], key_changed = controller_key(module, p["key_dir"])
     # nodepool users set these as env-vars: the same names win over the options.
     p["env_vars"] = {str(k): str(v) for k, v in p["env_vars"].items()}
     p["release"] = p["env_vars"].get("DIB_RELEASE", p["release"])
@@ -843,11 +875,11 @@ def main():
 
     manifest = None if p["force"] else hit()
     if module.check_mode:
-        module.exit_json(changed=manifest is None, key=key, cache_hit=manifest is not None,
+        module.exit_json(changed=manifest is None or key_changed, key=key, cache_hit=manifest is not None,
                          image=image_fact(manifest, paths["final"], True) if manifest else None,
                          msg="cache hit" if manifest else "would build")
     if manifest is not None and (not manifest.get("podman_ref") or podman_has(manifest["podman_ref"])):
-        module.exit_json(changed=False, key=key, cache_hit=True,
+        module.exit_json(changed=key_changed, key=key, cache_hit=True,
                          image=image_fact(manifest, paths["final"], True),
                          msg="cache hit: %s %s (%s)" % (p["name"], key[:16], manifest.get("podman_ref")))
 
@@ -934,7 +966,7 @@ def main():
         module.fail_json(msg=msg, key=key, log=log_path, cache_hit=False)
     if not built:
         # Another build of the same key finished while this one waited for the lock.
-        module.exit_json(changed=reimported, key=key, cache_hit=True,
+        module.exit_json(changed=reimported or key_changed, key=key, cache_hit=True,
                          image=image_fact(manifest, paths["final"], True),
                          msg="cache hit: %s %s (%s)%s" % (
                              p["name"], key[:16], manifest.get("podman_ref"),
