@@ -46,11 +46,16 @@ dg_is_set() {
 dg_as_root() {
     if [[ $EUID -eq 0 ]]; then "$@"; else sudo -n "$@"; fi
 }
+dg_now_ms() {
+    local t=${EPOCHREALTIME/[.,]/}
+    echo $(( t / 1000 ))
+}
 dg_stamp() {
     echo "[devstack-gate $(date -u +%H:%M:%S) +$(( $(date +%s) - DG_START ))s] $*"
 }
 
 DG_START=$(date +%s)
+DG_START_MS=$(dg_now_ms)
 export WORKSPACE
 mkdir -p "$WORKSPACE" || exit 1
 cd "$WORKSPACE" || exit 1
@@ -131,7 +136,7 @@ if [[ -n "${BUILD_TIMEOUT:-}" ]]; then
         echo "BUILD_TIMEOUT=${BUILD_TIMEOUT} ms leaves no time once DEVSTACK_GATE_TIMEOUT_BUFFER=${buffer} min is kept for cleanup"
         dg_finish 137
     fi
-    DG_DEADLINE=$(( DG_START + budget ))
+    DG_DEADLINE=$(( DG_START_MS + budget * 1000 ))
     dg_stamp "time budget ${budget}s (BUILD_TIMEOUT ${BUILD_TIMEOUT} ms - ${buffer} min buffer)"
 fi
 
@@ -211,13 +216,13 @@ trap 'dg_stamp "interrupted: killing the gate"; dg_kill_all; wait "$DG_CHILD" 2>
 
 DG_TIMED_OUT=0
 while kill -0 "$DG_CHILD" 2>/dev/null; do
-    if [[ -n "$DG_DEADLINE" ]] && (( $(date +%s) >= DG_DEADLINE )); then
+    if [[ -n "$DG_DEADLINE" ]] && (( $(dg_now_ms) >= DG_DEADLINE )); then
         DG_TIMED_OUT=1
         dg_stamp "*** BUILD_TIMEOUT reached: killing the gate's process group $DG_CHILD"
         dg_kill_all
         break
     fi
-    sleep 1
+    sleep 0.2
 done
 wait "$DG_CHILD"
 DG_RC=$?
