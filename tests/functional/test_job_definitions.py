@@ -10,6 +10,7 @@ sourced).  A second run must change nothing, check mode must write nothing, and 
 specs must fail naming the key before anything is written.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -271,3 +272,44 @@ def test_a_job_resolved_from_a_zuul_config_is_rendered_without_its_bookkeeping(t
     if os.path.exists(ZUUL_PYTHON):
         code, report = zuul_validate(tmp_path / "out" / "zuul.d")
         assert code == 0 and report["ok"], report
+
+
+def run_filter_play(tmp_path, expression):
+    """Evaluate a Jinja expression on localhost; returns (returncode, output, value)."""
+    play = [
+        {
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": [
+                {
+                    "name": "Evaluate",
+                    "ansible.builtin.copy": {"content": "{{ %s | to_json }}" % expression, "dest": str(tmp_path / "value.json"), "mode": "0600"},
+                }
+            ],
+        }
+    ]
+    (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
+    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1")
+    proc = subprocess.run(
+        [os.path.join(BIN, "ansible-playbook"), str(tmp_path / "play.yml")], capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=300
+    )
+    value = yaml.safe_load((tmp_path / "value.json").read_text()) if proc.returncode == 0 else None
+    return proc.returncode, proc.stdout + proc.stderr, value
+
+
+def test_legacy_env_filter_gives_the_mapping_of_the_job_as_given(tmp_path):
+    # taken as given: nothing comes from the parent, so the spec names its nodeset and tempest itself
+    spec = dict(MULTINODE_JOB, nodeset="gatekit-two-node", vars=dict(MULTINODE_JOB["vars"], devstack_services={"tempest": True}))
+    code, output, value = run_filter_play(tmp_path, "%s | gatekit.devstack.legacy_env" % json.dumps(spec))
+    assert code == 0, output[-3000:]
+    assert value["env"]["DEVSTACK_GATE_TEMPEST"] == "1"
+    assert value["env"]["DEVSTACK_GATE_TOPOLOGY"] == "multinode"
+    assert value["env"]["BUILD_TIMEOUT"] == "5400000"
+    assert "KEYSTONE_ADMIN_ENDPOINT" in value["dg_local_conf"]
+
+
+def test_legacy_filters_name_the_bad_key(tmp_path):
+    code, output, _value = run_filter_play(tmp_path, '{"name": "x", "vars": [1]} | gatekit.devstack.legacy_env')
+    assert code != 0 and "legacy_env: vars: must be a dict" in output, output[-3000:]
+    code, output, _value = run_filter_play(tmp_path, '[{"name": "x", "timeout": -1}] | gatekit.devstack.legacy_jjb_jobs')
+    assert code != 0 and "legacy_jjb_jobs: job_specs[0].timeout" in output, output[-3000:]
