@@ -14,6 +14,11 @@ JSON object: {"changed": bool, "actions": [...]}; passwords never appear in the 
 import json
 import sys
 
+import pymysql
+import yaml
+from keystoneauth1 import exceptions, loading, session
+from keystoneauth1.identity import v3
+
 
 def out(obj, rc=0):
     print(json.dumps(obj, sort_keys=True))
@@ -22,8 +27,6 @@ def out(obj, rc=0):
 
 # ---------------------------------------------------------------- database
 def ensure_db(spec):
-    import pymysql
-
     actions = []
     name, user, password = spec["database"], spec["user"], spec["password"]
     host = spec.get("host", "127.0.0.1")
@@ -58,10 +61,7 @@ def ensure_db(spec):
 
 
 # ---------------------------------------------------------------- keystone
-def session_for(auth_url, username, password, project=None, system=None, domain="default"):
-    from keystoneauth1 import session
-    from keystoneauth1.identity import v3
-
+def session_for(auth_url, username, password, project=None, *, system=None, domain="default"):
     kwargs = {"auth_url": auth_url, "username": username, "password": password, "user_domain_id": domain}
     if system:
         kwargs["system_scope"] = system
@@ -72,10 +72,8 @@ def session_for(auth_url, username, password, project=None, system=None, domain=
 
 
 def token_ok(auth_url, username, password, project=None, system=None):
-    from keystoneauth1 import exceptions
-
     try:
-        session_for(auth_url, username, password, project, system).get_token()
+        session_for(auth_url, username, password, project, system=system).get_token()
         return True
     except exceptions.Unauthorized:
         return False
@@ -108,9 +106,6 @@ class Keystone:
 
 
 def ensure_accounts(spec):
-    from keystoneauth1 import session
-    from keystoneauth1.identity import v3
-
     auth_url, region = spec["auth_url"], spec["region"]
     admin = v3.Password(auth_url=auth_url, username="admin", password=spec["admin_password"],
                         user_domain_id="default", system_scope="all")
@@ -175,9 +170,6 @@ def ensure_accounts(spec):
 
 
 def verify(spec):
-    import yaml
-    from keystoneauth1 import loading, session
-
     with open(spec["clouds_yaml"]) as f:
         clouds = yaml.safe_load(f)["clouds"]
     results = {}
