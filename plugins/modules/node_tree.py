@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: node_tree
-short_description: Converge a list of files, directories and symlinks in one call
+short_description: Converge a list of files, managed blocks, directories and symlinks in one call
 version_added: "0.1.0"
 description:
   - Used by the C(gatekit.devstack.nodepool_worker) role. A node needs a few dozen small
@@ -32,13 +32,29 @@ options:
         type: str
         required: true
       state:
-        description: C(file) (with O(paths[].content)), C(directory) or C(link) (to O(paths[].src)).
+        description:
+          - V(file) (the whole file is O(paths[].content)), V(block) (the lines between the
+            O(paths[].marker) lines are O(paths[].content); the rest of the file is kept),
+            V(directory) or V(link) (to O(paths[].src)).
         type: str
-        choices: [file, directory, link]
+        choices: [file, block, directory, link]
         default: file
       content:
-        description: File content.
+        description: File content, or the block's lines.
         type: str
+      marker:
+        description: Block marker line; V({mark}) becomes BEGIN / END.
+        type: str
+        default: "# {mark} MANAGED BLOCK"
+      validate:
+        description: Command run on the new content (V(%s) is the temporary file) before it replaces the file.
+        type: str
+      in_place:
+        description:
+          - Rewrite an existing file in place instead of renaming a new one over it, for
+            bind-mounted files such as a container's C(/etc/hosts).
+        type: bool
+        default: false
       src:
         description: Link target.
         type: str
@@ -73,6 +89,8 @@ EXAMPLES = r"""
       - {path: /opt/stack, state: directory, owner: zuul, group: zuul, mode: "0755"}
       - {path: /etc/image-hostname.txt, content: "gatekit\n", force: false}
       - {path: /home/zuul/cache/files, state: link, src: /opt/cache/files}
+      - {path: /etc/sudoers.d/zuul, content: "zuul ALL=(ALL) NOPASSWD:ALL\n", mode: "0440", validate: /usr/sbin/visudo -cf %s}
+      - {path: /etc/hosts, state: block, content: "10.0.0.2 node-2\n", marker: "# {mark} nodeset", in_place: true}
 """
 
 RETURN = r"""
@@ -92,13 +110,24 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.node_tree import 
     check_entries, converge_entry)
 
 
+def make_validator(module, command):
+    """A callable running ``command`` (with %s) on a file; an error text or None."""
+    def validate(path):
+        rc, out, err = module.run_command(command.replace("%s", path), use_unsafe_shell=False)
+        return None if rc == 0 else "%s (rc=%d): %s" % (command, rc, (err or out).strip())
+    return validate
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             paths=dict(type="list", elements="dict", required=True, options=dict(
                 path=dict(type="str", required=True),
-                state=dict(type="str", default="file", choices=["file", "directory", "link"]),
+                state=dict(type="str", default="file", choices=["file", "block", "directory", "link"]),
                 content=dict(type="str"),
+                marker=dict(type="str", default="# {mark} MANAGED BLOCK"),
+                validate=dict(type="str"),
+                in_place=dict(type="bool", default=False),
                 src=dict(type="str"),
                 owner=dict(type="str"),
                 group=dict(type="str"),
@@ -109,12 +138,16 @@ def main():
         supports_check_mode=True,
     )
     entries = module.params["paths"]
+
+    def validator(entry):
+        return make_validator(module, entry["validate"]) if entry["validate"] else None
+
     changed_paths = []
     diffs = []
     try:
         check_entries(entries)
         for entry in entries:
-            changed, diff = converge_entry(entry, module.check_mode)
+            changed, diff = converge_entry(entry, module.check_mode, validate=validator(entry))
             if diff:
                 diffs.append(diff)
             path = entry["path"]

@@ -20,14 +20,19 @@ done
 sshd_pid=$(cat /run/sshd.pid 2>/dev/null || true)
 ka=$(cat /run/gatekit-keepalive-sshd.pid 2>/dev/null || true)
 home=$(getent passwd "$user" | cut -d: -f6)
-user_exists=true
-[ -n "$home" ] || { user_exists=false; home=/home/$user; }
+user_exists=true shell="" group=""
+if [ -n "$home" ]; then
+  shell=$(getent passwd "$user" | cut -d: -f7)
+  group=$(id -gn "$user" 2>/dev/null || true)
+else
+  user_exists=false home=/home/$user
+fi
 . /etc/os-release
 cat <<JSON
 {"container": $container, "systemd": $(b test -d /run/systemd/system),
  "iptables": $(b iptables -w -S), "swap_active": $(b awk 'NR > 1 { f = 1 } END { exit !f }' /proc/swaps),
  "missing_packages": [${missing%,}],
- "user_exists": $user_exists, "user_home": "$home",
+ "user_exists": $user_exists, "user_home": "$home", "user_shell": "$shell", "user_group": "$group",
  "sshd_running": $(b alive "$sshd_pid"), "keepalive_running": $(b alive "$ka"),
  "host_keys": $(keys /etc/ssh/ssh_host_*_key.pub), "host_keys_present": $(b test -s /etc/ssh/ssh_host_ed25519_key),
  "host_keys_marker": $(b test -e /etc/ssh/.gatekit-host-keys),
