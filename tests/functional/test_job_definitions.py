@@ -313,3 +313,17 @@ def test_legacy_filters_name_the_bad_key(tmp_path):
     assert code != 0 and "legacy_env: vars: must be a dict" in output, output[-3000:]
     code, output, _value = run_filter_play(tmp_path, '[{"name": "x", "timeout": -1}] | gatekit.devstack.legacy_jjb_jobs')
     assert code != 0 and "legacy_jjb_jobs: job_specs[0].timeout" in output, output[-3000:]
+
+
+def test_a_job_from_a_zuul_config_renders_too(tmp_path):
+    extra = tmp_path / "extra.yml"
+    extra.write_text(yaml.safe_dump({"gatekit_zuul_config": os.path.join(ROOT, "zuul.d"), "gatekit_zuul_job": "gatekit-tempest-multinode"}))
+    code, output, _counts = run_jobs_playbook(tmp_path, "@" + str(extra), tmp_path / "out")
+    assert code == 0, output[-3000:]
+    job = yaml.safe_load((tmp_path / "out" / "zuul.d" / "jobs.yaml").read_text())[0]["job"]
+    assert job["name"] == "gatekit-tempest-multinode" and job["parent"] == "gatekit-tempest"
+    env = sourced_env(tmp_path / "out" / "devstack-gate" / "env.sh")
+    assert env["DEVSTACK_GATE_TOPOLOGY"] == "multinode"
+    nodepool = yaml.safe_load((tmp_path / "out" / "nodepool" / "nodepool.yaml").read_text())
+    static = [p for p in nodepool["providers"] if p["driver"] == "static"][0]
+    assert [n["name"] for n in static["pools"][0]["nodes"]] == ["gate-primary", "gate-subnode-1"]
