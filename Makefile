@@ -12,11 +12,14 @@ JOB_NAME ?=
 KEEP_WORKERS ?= 0
 GATE_ARGS ?=
 
-.PHONY: help setup gate test lint sanity units pytest molecule bench docs clean
+DEST ?= builds/jobs
+
+.PHONY: help setup gate test lint sanity units pytest molecule bench docs clean jobs
 help:
 	@echo "make gate   - run the whole gate (image -> workers -> devstack -> tempest -> report)"
 	@echo "make test   - linters, ansible-test sanity + units, pytest, molecule, an end-to-end gate"
 	@echo "make setup  - install what the two commands need (idempotent)"
+	@echo "make jobs   - render a job spec as zuul.d, JJB + Jenkins XML, nodepool (JOB=..., DEST=...)"
 	@echo "make bench | docs | clean"
 
 setup:
@@ -32,6 +35,9 @@ test: setup
 
 lint sanity units pytest molecule: setup
 	@bash tools/run-tests.sh $@
+
+jobs: setup
+	ansible-playbook playbooks/jobs.yml -e job_file=$(abspath $(JOB)) -e jobs_dest=$(abspath $(DEST))
 
 bench: setup
 	@bash bench/run.sh
