@@ -1,4 +1,5 @@
-#!/usr/bin/env python3
+# Copyright: (c) 2026, gatekit.devstack contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Tempest wall time at several concurrencies, same tests, on one podman worker.
 
 Deploys keystone with the devstack role (method pip) and installs tempest with the tempest
@@ -6,7 +7,7 @@ role in a container (once), then runs the tempest role at each concurrency and p
 markdown table: tests, passed/skipped/failed, tempest's own duration (first to last subunit
 event) and the wall time of the `tempest run` step as the role's progress loop saw it.
 
-usage: bench/tempest.py [--concurrency 1,2,4] [--regex REGEX] [--image REF] [--keep]
+usage: python bench/tempest.py [--concurrency 1,2,4] [--regex REGEX] [--image REF] [--keep]
 Image: --image, else $GATEKIT_TEMPEST_IMAGE, else the build_image role's default image.
 """
 import argparse
@@ -88,8 +89,8 @@ def main():
     print("| concurrency | tests | passed | skipped | failed | tempest duration (s) | role wall (s) |")
     print("|---|---|---|---|---|---|---|")
     for conc, s, wall in rows:
-        print("| %d | %d | %d | %d | %d | %.1f | %.0f |" % (conc, s["total"], s["passed"], s["skipped"], s["failed"],
-                                                         s["duration"], wall))
+        cells = (conc, s["total"], s["passed"], s["skipped"], s["failed"], s["duration"], wall)
+        print("| %d | %d | %d | %d | %d | %.1f | %.0f |" % cells)
     return 0
 
 

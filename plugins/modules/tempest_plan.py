@@ -15,7 +15,8 @@ description:
     an error, never silently skipped) and concatenates several lists into one file in
     C(workspace), because C(tempest run) takes one file per option.
   - Resolves C(plugins) entries into pip arguments and distribution names.
-author: gatekit.devstack contributors
+author:
+  - gatekit.devstack contributors (@gatekit)
 options:
   tox_envlist:
     description: DevStack/Zuul envlist name.
@@ -71,8 +72,10 @@ options:
     default: /opt/stack
 attributes:
   check_mode:
+    description: Computes the plan without writing the combined list files.
     support: full
   diff_mode:
+    description: Shows the combined list files that would change.
     support: full
 """
 

@@ -12,10 +12,11 @@ description:
     C(testrepository.subunit)) with python-subunit and returns the counts and the
     failed tests with their tracebacks.
   - Optionally writes a JUnit XML file for CI systems that read it.
-  - python-subunit must be importable by the interpreter that runs the module: run it
+  - python-subunit must be importable by the interpreter that runs the module; run it
     with the tempest venv's Python (set C(ansible_python_interpreter) on the task).
   - A test that started but never reported a result counts as failed.
-author: gatekit.devstack contributors
+author:
+  - gatekit.devstack contributors (@gatekit)
 options:
   path:
     description: Path of the subunit v2 file on the target.
@@ -36,8 +37,10 @@ options:
     default: false
 attributes:
   check_mode:
+    description: Reads and summarises; the JUnit file is not written.
     support: full
   diff_mode:
+    description: No diff is returned.
     support: none
 requirements:
   - python-subunit (in the interpreter running the module)
