@@ -16,8 +16,7 @@ left to the module (AnsibleModule.set_fs_attributes_if_different).
 import os
 import tempfile
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.common import (
-    GatekitInputError, atomic_write, octal_mode, read_text_or_none)
+from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, atomic_write, octal_mode, read_text_or_none
 
 STATES = ("file", "block", "directory", "link")
 DEFAULT_MARKER = "# {mark} MANAGED BLOCK"

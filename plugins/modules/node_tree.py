@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Converge many small files, directories and symlinks in one module call."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r"""
 ---
 module: node_tree
@@ -72,7 +68,7 @@ options:
         type: bool
         default: true
 author:
-  - gatekit.devstack contributors
+  - gatekit.devstack developers (@gatekit)
 attributes:
   check_mode:
     support: full
@@ -105,9 +101,9 @@ changed_paths:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.node_tree import (
-    check_entries, converge_entry)
+from ansible_collections.gatekit.devstack.plugins.module_utils.node_tree import check_entries, converge_entry
 
 
 def make_validator(module, command):

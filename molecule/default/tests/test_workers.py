@@ -30,7 +30,7 @@ def node(request):
 
 
 def hosts():
-    return {name: testinfra.get_host(url) for name, url in zip(NAMES, URLS)}
+    return {name: testinfra.get_host(url) for name, url in zip(NAMES, URLS, strict=True)}
 
 
 def inspect(name):
@@ -80,14 +80,14 @@ def test_sshd_running_and_kept_alive(node):
     assert node.socket("tcp://0.0.0.0:22").is_listening
     pid = node.file("/run/sshd.pid").content_string.strip()
     node.run("kill %s" % pid)
-    for _ in range(40):
+    for _attempt in range(40):
         time.sleep(0.25)
         new = node.run("cat /run/sshd.pid").stdout.strip()
         if new and new != pid and node.run("kill -0 %s" % new).rc == 0:
             break
     else:
         pytest.fail("sshd was not restarted after it died")
-    for _ in range(40):
+    for _attempt in range(40):
         if node.socket("tcp://0.0.0.0:22").is_listening:
             break
         time.sleep(0.25)

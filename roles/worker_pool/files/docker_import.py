@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: (c) 2026, gatekit.devstack contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """`docker import TAR REF` through the Docker API (docker SDK), for the worker_pool role.
@@ -19,7 +18,7 @@ def main(argv):
         return 2
     host, tar, ref = argv[1:]
     try:
-        import docker  # pylint: disable=import-outside-toplevel
+        import docker  # noqa: PLC0415 pylint: disable=import-outside-toplevel
     except ImportError:
         sys.stderr.write("docker_import.py needs the docker SDK (pip install docker) in the controller's python\n")
         return 1
