@@ -47,7 +47,7 @@ $K/keystone-manage credential_setup --keystone-user root --keystone-group root
 $K/keystone-manage bootstrap --bootstrap-password "$PW" --bootstrap-region-id RegionOne \
   --bootstrap-admin-url http://$HOST:5000 --bootstrap-public-url http://$HOST:5000 --bootstrap-internal-url http://$HOST:5000
 pkill -f 'uwsgi.*keystone' || true; sleep 1
-(setsid $K/uwsgi --http11-socket 0.0.0.0:5000 --module keystone.wsgi.api:application --processes 2 --threads 2 --master --lazy-apps --virtualenv /opt/ks --logto /opt/stack/logs/keystone-uwsgi.log &)
+(setsid $K/uwsgi --http11-socket 0.0.0.0:5000 --module keystone.wsgi.api:application --processes 3 --threads 1 --master --lazy-apps --die-on-term --virtualenv /opt/ks --logto /opt/stack/logs/keystone-uwsgi.log &)
 for i in $(seq 60); do curl -sf http://$HOST:5000/v3 >/dev/null && break; sleep 1; done
 mkdir -p /etc/openstack
 umask 077
