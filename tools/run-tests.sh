@@ -33,7 +33,11 @@ collection_copy() {
   tmpdirs+=("$base")
   local dst=$base/ansible_collections/gatekit/devstack
   mkdir -p "$dst"
-  git -C "$ROOT" ls-files -co --exclude-standard -z | rsync -a --from0 --files-from=- "$ROOT/" "$dst/"
+  # What the collection ships (galaxy.yml build_ignore) plus tests/unit and tests/sanity:
+  # molecule scenarios, benchmarks, tools and the functional tests are not collection content.
+  git -C "$ROOT" ls-files -co --exclude-standard -z \
+    | grep -zvE '^(molecule|bench|tools|tests/functional)/' \
+    | rsync -a --from0 --files-from=- "$ROOT/" "$dst/"
   COPY=$dst
 }
 

@@ -97,8 +97,8 @@ def test_in_place_keeps_the_inode(tmp_path):
     with open(path, "w") as handle:
         handle.write("127.0.0.1 localhost\n")
     inode = os.stat(path).st_ino
-    changed, _diff = converge_entry({"path": path, "state": "block", "content": "10.0.0.2 a\n", "marker": MARK,
-                                 "in_place": True})
+    entry = {"path": path, "state": "block", "content": "10.0.0.2 a\n", "marker": MARK, "in_place": True}
+    changed, _diff = converge_entry(entry)
     assert changed and os.stat(path).st_ino == inode
 
 
