@@ -43,7 +43,7 @@ def main():
                 return 1
             stats = data["stats"][worker.name]
             rows.append((label, took, stats["changed"], stats["ok"]))
-        load = os.path.getloadavg()[0]
+        load = os.getloadavg()[0]
         print("Image `%s`, host load %.1f\n" % (image, load))
         print("| run | wall (s) | changed | ok tasks |")
         print("|---|---:|---:|---:|")
