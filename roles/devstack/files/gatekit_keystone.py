@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Converge the keystone deployment's database and accounts (installed by gatekit.devstack.devstack).
 
 Runs with the deployment venv's python (PyMySQL, keystoneauth1). Reads a JSON
