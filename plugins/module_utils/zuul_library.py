@@ -17,6 +17,10 @@ Jobs (all run the same playbooks the local gate runs, ``playbooks/zuul/``):
 * ``gatekit-tempest``: the same plus tempest (``devstack_services.tempest: true``,
   DevStack's own switch for it).
 * ``gatekit-tempest-multinode``: ``gatekit-tempest`` on ``gatekit-two-node``.
+* ``gatekit-legacy-dsvm``: a legacy devstack-gate job kept as such (what
+  ``zuul_migrate`` cannot translate natively): the devstack_gate role runs this
+  collection's ``devstack-vm-gate-wrap.sh`` with the job's original environment
+  (``devstack_gate_job_env``, ``devstack_gate_job_hooks``, ``devstack_gate_job_local_conf``).
 
 Node names follow DevStack's (``controller``, ``compute1``); the groups are the
 ones this collection's playbooks target: ``primary``, ``subnodes``, ``workers``.
@@ -29,6 +33,7 @@ PLAYBOOKS = {
     "pre-run": "playbooks/zuul/pre.yaml",
     "run": "playbooks/zuul/run.yaml",
     "post-run": "playbooks/zuul/post.yaml",
+    "legacy-run": "playbooks/zuul/legacy.yaml",
 }
 
 _NODESETS = [
@@ -92,7 +97,6 @@ _JOBS = [
         "vars": {
             "devstack_services": {"tempest": True},
             "tox_envlist": "all",
-            "tempest_concurrency": 2,
             "tempest_plugins": [],
         },
     },
@@ -107,6 +111,16 @@ _JOBS = [
         "group-vars": {
             "subnodes": {"devstack_services": {"mysql": False, "keystone": False, "tempest": False}},
         },
+    },
+    {
+        "name": "gatekit-legacy-dsvm",
+        "parent": "gatekit-devstack-base",
+        "description": (
+            "A legacy devstack-gate job: this collection's devstack-vm-gate-wrap.sh runs with\n"
+            "the job's DEVSTACK_GATE_* environment, hooks and dg-local.conf (devstack_gate role).\n"
+        ),
+        "run": PLAYBOOKS["legacy-run"],
+        "vars": {"devstack_gate_job_env": {}, "devstack_gate_job_hooks": {}, "devstack_gate_job_local_conf": ""},
     },
 ]
 

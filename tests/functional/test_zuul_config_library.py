@@ -51,7 +51,7 @@ def test_zuul_d_is_the_render_of_the_library():
 def test_zuul_parsers_accept_zuul_d():
     code, report = run_zuul_validate(ZUUL_D, dump=True)
     assert code == 0 and report["ok"], report
-    assert report["counts"] == {"job": 4, "nodeset": 2}
+    assert report["counts"] == {"job": 5, "nodeset": 2}
     jobs = {item["job"]["name"]: item["job"] for f in report["files"] for item in f["data"] if "job" in item}
     assert jobs["gatekit-devstack-base"]["abstract"] is True
     assert "parent" not in jobs["gatekit-devstack-base"]  # the tenant's default-parent applies
