@@ -265,7 +265,7 @@ BAD_INPUTS = [
     ("reserved-var-name", _set(("jobs", "gatekit-devstack", "vars"), {"zuul": {}}),
      "job[gatekit-devstack].vars.zuul: the variable name 'zuul' is reserved by Zuul", True),
     ("job-without-name", _append("jobs", {"parent": "gatekit-devstack"}),
-     "job[#4]: missing required key 'name'", True),
+     "job[#5]: missing required key 'name'", True),
     ("intermediate-not-abstract", _set(("jobs", "gatekit-devstack", "intermediate"), True),
      "job[gatekit-devstack].intermediate: an intermediate job must also be abstract", True),
     ("inherit-on-scalar", _set(("jobs", "gatekit-devstack", "timeout"), {"!inherit": 5}),
