@@ -89,6 +89,8 @@ def test_sigterm_to_ansible_playbook_cleans_up(tmp_path):
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         start_new_session=True)
     st = wait_for_phase(cache, "gkimg-small", INSTALL_PHASES, play)
+    # The action plugin reads the status file every 2 s: give it one tick to print the phase.
+    time.sleep(3)
     os.kill(play.pid, signal.SIGTERM)
     out = play.communicate(timeout=120)[0].decode()
     assert play.returncode != 0
