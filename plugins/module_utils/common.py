@@ -19,6 +19,9 @@ Import these instead of writing your own::
 * ``octal_mode(value)`` -- ``0o640`` for ``"0640"``/``"640"``/``0o640``, else
   ``None`` (symbolic modes are left to ``set_fs_attributes_if_different``);
   pass it to ``write_file_result`` so a new file never exists with a wider mode.
+* ``write_files_result(files, check_mode)`` -- ``write_file_result`` for several
+  ``(path, content)`` pairs, creating missing directories (not in check mode);
+  returns ``(changed_paths, diffs)``.
 * ``write_file_result(path, content, check_mode, mode=None)`` -- the standard
   "render then write" step: returns ``{'changed', 'diff', 'path'}`` where
   ``diff`` is Ansible's ``{before, after, before_header, after_header}``;
@@ -134,3 +137,20 @@ def write_file_result(path, content, check_mode=False, mode=None):
         else:
             os.chmod(path, mode)
     return {"changed": changed, "path": path, "diff": diff}
+
+
+def write_files_result(files, check_mode=False):
+    """``write_file_result`` for each ``(path, content)``; missing directories are created.
+
+    Returns ``(changed_paths, diffs)``: the paths whose content changed (or would change in
+    check mode) and their diffs, in the order given.
+    """
+    changed_paths, diffs = [], []
+    for path, content in files:
+        if not check_mode:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        res = write_file_result(path, content, check_mode)
+        if res["changed"]:
+            changed_paths.append(path)
+            diffs.append(res["diff"])
+    return changed_paths, diffs

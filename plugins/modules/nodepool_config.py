@@ -143,11 +143,9 @@ paths:
   elements: str
 """
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, write_file_result
+from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, write_files_result
 from ansible_collections.gatekit.devstack.plugins.module_utils.nodepool_config import (
     dump_yaml,
     render_launcher,
@@ -170,15 +168,8 @@ def run(module):
         files.append((module.params["launcher_path"],
                       dump_yaml(launcher, "Zuul launcher objects rendered by gatekit.devstack.nodepool_config")))
     result = {"changed": False, "nodepool": nodepool, "launcher": launcher, "paths": []}
-    diffs = []
-    for path, text in files:
-        if not module.check_mode:
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        res = write_file_result(path, text, module.check_mode)
-        if res["changed"]:
-            result["changed"] = True
-            result["paths"].append(path)
-            diffs.append(res["diff"])
+    result["paths"], diffs = write_files_result(files, module.check_mode)
+    result["changed"] = bool(result["paths"])
     if module._diff:
         result["diff"] = diffs
     return result

@@ -154,7 +154,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, write_file_result
+from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, write_files_result
 from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import JJBError, JJBMissing
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_config import render_zuul_config
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_migrate import (
@@ -218,15 +218,8 @@ def run(module):
     report_path = p["report_path"] or os.path.join(p["output_dir"], "migration-report.md")
     outputs.append((report_path, report_markdown(result["report"], result["project_notes"])))
     out = {"changed": False, "report": result["report"], "counts": summarize(result["report"]), "files": []}
-    diffs = []
-    for path, text in outputs:
-        if not module.check_mode:
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        res = write_file_result(path, text, module.check_mode)
-        if res["changed"]:
-            out["changed"] = True
-            out["files"].append(path)
-            diffs.append(res["diff"])
+    out["files"], diffs = write_files_result(outputs, module.check_mode)
+    out["changed"] = bool(out["files"])
     if module._diff:
         out["diff"] = diffs
     return out
