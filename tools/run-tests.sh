@@ -19,7 +19,7 @@ step() {  # step NAME CMD...
   "$@"
   local rc=$?
   local dt=$((SECONDS - t0))
-  results+=("$(printf '%-34s %-5s %5ss' "$name" "$([ $rc -eq 0 ] && echo ok || echo FAIL)" "$dt")")
+  results+=("$(printf '%-44s %-5s %5ss' "$name" "$([ $rc -eq 0 ] && echo ok || echo FAIL)" "$dt")")
   [ $rc -eq 0 ] || failed=1
   return 0
 }
