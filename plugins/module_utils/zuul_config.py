@@ -504,20 +504,9 @@ def _emit_value_after(prefix, value, indent, out, order):
         else:
             out.append("%s%s %s %s" % (pad, prefix, value.tag, _scalar(inner)))
         return
-    if isinstance(value, dict):
+    if isinstance(value, (dict, list)):
         if not value:
-            out.append("%s%s {}" % (pad, prefix))
-        elif prefix == "-":
-            start = len(out)
-            _emit_block(value, indent + 2, out, order)
-            out[start] = pad + "- " + out[start][indent + 2:]
-        else:
-            out.append(pad + prefix)
-            _emit_block(value, indent + 4 if prefix == "-" else indent + 2, out, order)
-        return
-    if isinstance(value, list):
-        if not value:
-            out.append("%s%s []" % (pad, prefix))
+            out.append("%s%s %s" % (pad, prefix, "{}" if isinstance(value, dict) else "[]"))
         elif prefix == "-":
             start = len(out)
             _emit_block(value, indent + 2, out, order)
