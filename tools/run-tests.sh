@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite behind `make test`: every step runs, each is timed, and a summary
 # table ends the output. Exit non-zero if any step failed.
-# Usage: run-tests.sh all | lint | sanity | units | pytest | molecule | e2e
+# Usage: run-tests.sh all | lint | sanity | units | pytest | molecule | e2e | release
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -82,14 +82,20 @@ do_e2e() {
     pytest -q -p no:cacheprovider tests/functional/test_gate_report.py
 }
 
+do_release() {
+  # The collection tarball installed into a fresh venv, its gate run by FQCN (docs/release.md).
+  step "release: tarball -> fresh venv -> gatekit.devstack.site" bash tools/release-check.sh
+}
+
 case "${1:-all}" in
-  all) do_lint; do_sanity; do_units; do_e2e; do_pytest; do_molecule ;;
+  all) do_lint; do_sanity; do_units; do_e2e; do_release; do_pytest; do_molecule ;;
   lint) do_lint ;;
   sanity) do_sanity ;;
   units) do_units ;;
   pytest) do_pytest ;;
   molecule) do_molecule ;;
   e2e) do_e2e ;;
+  release) do_release ;;
   *) echo "unknown step: $1" >&2; exit 2 ;;
 esac
 
