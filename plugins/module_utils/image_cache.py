@@ -27,8 +27,20 @@ DISTROS = {
     # distro: (DIB element, default release, default mirror, default security mirror)
     "debian": ("debian-minimal", "bookworm", "http://deb.debian.org/debian",
                "http://deb.debian.org/debian-security"),
-    "ubuntu": ("ubuntu-minimal", "noble", "http://archive.ubuntu.com/ubuntu", ""),
+    "ubuntu": ("ubuntu-minimal", "noble", "http://archive.ubuntu.com/ubuntu",
+               "http://security.ubuntu.com/ubuntu"),
 }
+# Debian ships no Ubuntu archive keyring. An Ubuntu build fetches the ubuntu-keyring
+# package and trusts it only when it matches these pins (role defaults; see the README).
+UBUNTU_KEYRING_URL = ("http://archive.ubuntu.com/ubuntu/pool/main/u/ubuntu-keyring/"
+                      "ubuntu-keyring_2023.11.28.1_all.deb")
+UBUNTU_KEYRING_SHA256 = "36de43b15853ccae0028e9a767613770c704833f82586f28eb262f0311adb8a8"
+# Ubuntu Archive Automatic Signing Key (2018) <ftpmaster@ubuntu.com>
+UBUNTU_KEYRING_FINGERPRINT = "F6ECB3762474EDA9D21B7022871920D1991BC93C"
+UBUNTU_KEYRING_MEMBER = "usr/share/keyrings/ubuntu-archive-keyring.gpg"
+# What debootstrap runs for a release it has no script for (an older debootstrap than
+# the release): every Ubuntu release since 7.10 uses gutsy, every Debian one sid.
+DEBOOTSTRAP_FALLBACK_SCRIPTS = {"ubuntu": "gutsy", "debian": "sid"}
 DIB_DISTRO_ELEMENTS = tuple(v[0] for v in DISTROS.values())
 FORMATS = ("tar", "qcow2", "raw")
 LAYOUTS = ("auto", "partitioned", "partitionless")
@@ -106,7 +118,13 @@ def validate_inputs(params):
     keep = params.get("keep", 1)
     if not isinstance(keep, int) or keep < 1:
         bad("keep", "%r must be an integer >= 1" % (keep,))
-    for url_key in ("mirror", "security_mirror"):
+    sha = params.get("ubuntu_keyring_sha256") or ""
+    if sha and not re.match(r"^[0-9a-fA-F]{64}$", sha):
+        bad("ubuntu_keyring_sha256", "%r is not a sha256 (64 hex digits)" % sha)
+    fpr = params.get("ubuntu_keyring_fingerprint") or ""
+    if fpr and not re.match(r"^[0-9A-F]{40}$", normalise_fingerprint(fpr)):
+        bad("ubuntu_keyring_fingerprint", "%r is not an OpenPGP v4 fingerprint (40 hex digits)" % fpr)
+    for url_key in ("mirror", "security_mirror", "ubuntu_keyring_url"):
         url = params.get(url_key) or ""
         if url and not re.match(r"^(https?|file)://\S+$", url):
             bad(url_key, "%r is not an http(s):// or file:// URL" % url)
@@ -154,7 +172,7 @@ def file_digest(path, chunk=1 << 20):
 
 def key_inputs(params, elements_digest, ca_digest, repo_states, layout):
     """The canonical dict of every input that changes the image's content."""
-    return {
+    inputs = {
         "key_version": KEY_VERSION,
         "name": params["name"],
         "backend": params["backend"],
@@ -176,6 +194,11 @@ def key_inputs(params, elements_digest, ca_digest, repo_states, layout):
         "layout": layout,
         "formats": sorted(set(params.get("formats") or [])),
     }
+    if params["distro"] == "ubuntu":
+        # Only Ubuntu builds fetch a keyring: Debian keys stay what they were.
+        inputs["archive_keyring"] = [params.get("ubuntu_keyring_sha256") or "",
+                                     normalise_fingerprint(params.get("ubuntu_keyring_fingerprint"))]
+    return inputs
 
 
 def compute_key(inputs):
@@ -388,6 +411,11 @@ def element_env(params, layout="partitionless"):
     if layout == "partitionless":
         # Nothing boots a kernel from a root-filesystem image.
         env["DIB_GATEKIT_NO_KERNEL"] = "1"
+        if params["distro"] == "ubuntu":
+            # ubuntu-minimal installs DIB_UBUNTU_KERNEL only when it names a kernel it
+            # knows: skip linux-image-generic (and linux-firmware, ~300 MB) instead of
+            # downloading it for gatekit-base to purge again.
+            env["DIB_UBUNTU_KERNEL"] = "none"
     for k, v in (params.get("env_vars") or {}).items():
         env[str(k)] = str(v)
     return env
@@ -396,9 +424,13 @@ def element_env(params, layout="partitionless"):
 def apt_sources(distro, release, mirror, security_mirror):
     """sources.list text for the debootstrap backend (DIB's debian-minimal defaults)."""
     if distro == "ubuntu":
+        # ubuntu-minimal's pockets (release, updates, security, backports), with the
+        # security pocket from the security mirror when there is one.
         comps = "main universe"
-        lines = ["deb %s %s %s" % (mirror, s, comps)
-                 for s in (release, release + "-updates", release + "-security")]
+        lines = ["deb %s %s %s" % (mirror, release, comps),
+                 "deb %s %s-updates %s" % (mirror, release, comps),
+                 "deb %s %s-security %s" % (security_mirror or mirror, release, comps),
+                 "deb %s %s-backports %s" % (mirror, release, comps)]
     else:
         comps = "main"
         lines = ["deb %s %s %s" % (mirror, release, comps),
@@ -406,6 +438,85 @@ def apt_sources(distro, release, mirror, security_mirror):
         if security_mirror:
             lines.append("deb %s %s-security %s" % (security_mirror, release, comps))
     return "\n".join(lines) + "\n"
+
+
+# --- archive trust and debootstrap scripts --------------------------------------------------
+
+def own_archive_trust(env_vars):
+    """True when nodepool-style env-vars already decide how the archive is trusted
+    (a keyring of the user's, or no signature check at all)."""
+    env_vars = env_vars or {}
+    return bool(env_vars.get("DIB_APT_KEYRING") or env_vars.get("DIB_DEBIAN_KEYRING")
+                or "--no-check-gpg" in str(env_vars.get("DIB_DEBOOTSTRAP_EXTRA_ARGS", "")).split())
+
+
+def normalise_fingerprint(fpr):
+    """'F6EC B376 ...' or '0xf6ec...' -> 'F6ECB376...'."""
+    fpr = re.sub(r"\s", "", str(fpr or "")).upper()
+    return fpr[2:] if fpr.startswith("0X") else fpr
+
+
+def openpgp_packets(data):
+    """(tag, start, end, body) of each packet of a binary OpenPGP message (RFC 4880
+    4.2: old and new packet headers). Raises ValueError on anything else."""
+    i = 0
+    while i < len(data):
+        first = data[i]
+        if not first & 0x80:
+            raise ValueError("byte %d is not an OpenPGP packet header" % i)
+        if first & 0x40:
+            tag = first & 0x3F
+            if i + 1 >= len(data):
+                raise ValueError("truncated packet header at byte %d" % i)
+            octet = data[i + 1]
+            if octet < 192:
+                length, header = octet, 2
+            elif octet < 224:
+                length, header = ((octet - 192) << 8) + data[i + 2] + 192, 3
+            elif octet == 255:
+                length, header = int.from_bytes(data[i + 2:i + 6], "big"), 6
+            else:
+                raise ValueError("partial body lengths are not used in keyrings")
+        else:
+            tag = (first >> 2) & 0x0F
+            size = {0: 1, 1: 2, 2: 4}.get(first & 0x03)
+            if size is None:
+                raise ValueError("indeterminate packet length at byte %d" % i)
+            length, header = int.from_bytes(data[i + 1:i + 1 + size], "big"), 1 + size
+        end = i + header + length
+        if end > len(data):
+            raise ValueError("truncated packet at byte %d" % i)
+        yield tag, i, end, data[i + header:end]
+        i = end
+
+
+def openpgp_keys(data):
+    """{fingerprint: bytes of the transferable public key} of a binary keyring: each
+    primary key packet (tag 6) with the packets that follow it (user ids, signatures,
+    subkeys). Fingerprints are v4 (SHA-1, RFC 4880 12.2); other versions are skipped."""
+    keys, current = {}, None
+    for tag, start, end, body in openpgp_packets(data):
+        if tag == 6:
+            current = None
+            if body[:1] == b"\x04":
+                blob = b"\x99" + len(body).to_bytes(2, "big") + body
+                current = hashlib.sha1(blob).hexdigest().upper()
+                keys[current] = bytearray()
+        if current is not None:
+            keys[current] += data[start:end]
+    return {fpr: bytes(blob) for fpr, blob in keys.items()}
+
+
+def debootstrap_script(distro, release, scripts_dir):
+    """The SCRIPT argument debootstrap needs for `release`: None when it has a script
+    of that name, else the distro's generic script (an older debootstrap than the
+    release, e.g. bookworm's for noble), None when that is missing too."""
+    if os.path.isfile(os.path.join(scripts_dir, release)):
+        return None
+    fallback = DEBOOTSTRAP_FALLBACK_SCRIPTS.get(distro)
+    if fallback and os.path.isfile(os.path.join(scripts_dir, fallback)):
+        return fallback
+    return None
 
 
 # --- elements for the debootstrap backend ---------------------------------------------------

@@ -82,9 +82,30 @@ options:
     type: str
     default: ''
   security_mirror:
-    description: Debian security mirror; empty means the host's, else upstream.
+    description: Security mirror (the C(-security) suite); empty means the host's, else
+      upstream (C(security.ubuntu.com) for Ubuntu).
     type: str
     default: ''
+  ubuntu_keyring_url:
+    description:
+      - Where an Ubuntu build fetches the C(ubuntu-keyring) package (Debian ships no
+        Ubuntu archive keyring). Fetched once into C(<cache_dir>/keyrings/), only after
+        it matched the pins below.
+      - Not used when I(env_vars) bring their own trust (C(DIB_APT_KEYRING) or
+        C(DIB_DEBOOTSTRAP_EXTRA_ARGS=--no-check-gpg)).
+    type: str
+    default: http://archive.ubuntu.com/ubuntu/pool/main/u/ubuntu-keyring/ubuntu-keyring_2023.11.28.1_all.deb
+  ubuntu_keyring_sha256:
+    description: sha256 of the package at I(ubuntu_keyring_url); empty skips this pin.
+    type: str
+    default: 36de43b15853ccae0028e9a767613770c704833f82586f28eb262f0311adb8a8
+  ubuntu_keyring_fingerprint:
+    description:
+      - Fingerprint of the key that signs the archive (Ubuntu Archive Automatic Signing
+        Key 2018). The bootstrap trusts this key only, not the rest of the package's
+        keyring. Empty skips this pin (at least one pin is needed).
+    type: str
+    default: F6ECB3762474EDA9D21B7022871920D1991BC93C
   env_vars:
     description: Extra environment for the build (nodepool's C(env-vars)), e.g. C(DIB_*).
     type: dict
@@ -233,19 +254,27 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.urls import open_url
+from ansible.module_utils.urls import open_url
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import atomic_write
 from ansible_collections.gatekit.devstack.plugins.module_utils.image_cache import (
     DISTROS,
     PARTITIONLESS_BLOCK_DEVICE_CONFIG,
+    UBUNTU_KEYRING_FINGERPRINT,
+    UBUNTU_KEYRING_MEMBER,
+    UBUNTU_KEYRING_SHA256,
+    UBUNTU_KEYRING_URL,
     ImageInputError,
     apt_sources,
     cache_paths,
     choose_layout,
     compute_key,
+    debootstrap_script,
     default_mirrors,
     dib_elements,
     element_env,
@@ -257,7 +286,10 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.image_cache impor
     loops_below,
     manifest_ok,
     mounts_below,
+    normalise_fingerprint,
+    openpgp_keys,
     output_names,
+    own_archive_trust,
     parse_apt_sources,
     parse_mountinfo,
     parse_packages,
@@ -484,6 +516,17 @@ class Builder:
         })
         if self.layout == "partitionless" and "DIB_BLOCK_DEVICE_CONFIG" not in self.p["env_vars"]:
             env["DIB_BLOCK_DEVICE_CONFIG"] = PARTITIONLESS_BLOCK_DEVICE_CONFIG
+        if self.p.get("_keyring"):
+            # Not DIB_APT_KEYRING: ubuntu-minimal would `apt-key add` it in a chroot
+            # that has no gpg. The bootstrap tool checks the Release signature with
+            # it; the image then trusts its own ubuntu-keyring package.
+            for var in ("DIB_DEBOOTSTRAP_EXTRA_ARGS", "DIB_MMDEBSTRAP_EXTRA_ARGS"):
+                env[var] = ("%s --keyring=%s" % (env.get(var, ""), self.p["_keyring"])).strip()
+        if (self.p.get("_debootstrap_script") and "DIB_DEBIAN_DEBOOTSTRAP_SCRIPT" not in env
+                and not shutil.which("mmdebstrap", path=SBIN_PATH)):
+            # DIB prefers mmdebstrap (no scripts at all) when it is installed and no
+            # script is named; plain debootstrap needs the generic one.
+            env["DIB_DEBIAN_DEBOOTSTRAP_SCRIPT"] = self.p["_debootstrap_script"]
         cmd = [self.p["_dib_cmd"], "-t", ",".join(self.p["formats"])]
         if not self.p["compress"]:
             cmd.append("-u")
@@ -517,11 +560,13 @@ class Builder:
             # DIB's own knobs, honoured here too (e.g. an Ubuntu keyring on a Debian host,
             # or nodepool's --no-check-gpg).
             extra = p["env_vars"].get("DIB_DEBOOTSTRAP_EXTRA_ARGS", "").split()
-            keyring = p["env_vars"].get("DIB_APT_KEYRING")
+            keyring = p["env_vars"].get("DIB_APT_KEYRING") or p.get("_keyring")
             if keyring:
                 extra.append("--keyring=" + keyring)
+            script = p["env_vars"].get("DIB_DEBIAN_DEBOOTSTRAP_SCRIPT") or p.get("_debootstrap_script")
             self.run(["debootstrap", "--variant=minbase", "--arch=amd64",
-                      "--components=" + comps] + extra + [p["release"], root, p["mirror"]])
+                      "--components=" + comps] + extra + [p["release"], root, p["mirror"]]
+                     + ([script] if script else []))
             part = "%s.%d.part" % (tarball, os.getpid())
             self.run(["tar", "-C", root, "--numeric-owner", "-cf", part, "."])
             os.rename(part, tarball)
@@ -575,6 +620,13 @@ class Builder:
                 self.run(["mount", "--bind", pip_cache, target])
                 mounted.append(target)
             self.status.phase("install")
+            if p["distro"] == "ubuntu":
+                # As ubuntu-minimal's root.d does for DIB: the bootstrap comes from the
+                # release pocket only, the updates and security pockets bring the rest.
+                self.run(["chroot", root, "/usr/bin/env", "-i", "PATH=" + SBIN_PATH, "HOME=/root",
+                          "LANG=C.UTF-8", "DEBIAN_FRONTEND=noninteractive", "/bin/sh", "-c",
+                          "apt-get -q update && apt-get -q -y -o Dpkg::Options::=--force-confdef "
+                          "-o Dpkg::Options::=--force-confold dist-upgrade"])
             for phase in CHROOT_PHASES:
                 for s in sorted(os.listdir(os.path.join(hooks, phase))):
                     self.chroot_script(root, os.path.join(hooks, phase, s), inside)
@@ -763,6 +815,82 @@ def repo_state(repo):
     return file_digest_text((out + head).decode())
 
 
+def mirror_problem(url, release_path, timeout=15):
+    """None when ``url`` serves ``release_path`` (an apt Release file), else the reason.
+
+    Only http(s) mirrors are probed: a file:// or other mirror is the builder's to read.
+    """
+    if not url.startswith(("http://", "https://")):
+        return None
+    probe = "%s/%s" % (url.rstrip("/"), release_path)
+    try:
+        open_url(probe, method="HEAD", timeout=timeout, follow_redirects="safe").close()
+    except Exception as e:  # pylint: disable=broad-except  # every failure is the reason shown
+        reason = getattr(e, "reason", None) or e
+        return "%s is unreachable (%s: %s)" % (url, release_path, reason)
+    return None
+
+
+def ubuntu_keyring(p):
+    """Path of the Ubuntu archive keyring in <cache_dir>/keyrings/, fetched once from
+    ubuntu_keyring_url and kept only when it matches the pins: the package's sha256
+    and/or the signing key's fingerprint (then the keyring holds that key alone).
+    Raises ImageInputError naming the pin (and its role variable) otherwise."""
+    url = p["ubuntu_keyring_url"]
+    sha = (p["ubuntu_keyring_sha256"] or "").lower()
+    fpr = normalise_fingerprint(p["ubuntu_keyring_fingerprint"])
+    if not sha and not fpr:
+        raise ImageInputError(
+            "ubuntu_keyring_sha256", "and ubuntu_keyring_fingerprint (build_image_ubuntu_keyring_sha256, "
+            "build_image_ubuntu_keyring_fingerprint) are both empty: pin the keyring, or bring "
+            "your own trust with env_vars DIB_APT_KEYRING")
+    pins = file_digest_text("\n".join((url, sha, fpr)))[:16]
+    dest = os.path.join(p["cache_dir"], "keyrings", "ubuntu-archive-keyring-%s.gpg" % pins)
+    if os.path.isfile(dest):
+        return dest
+    tmp = tempfile.mkdtemp(prefix="gatekit-keyring-")
+    try:
+        deb = os.path.join(tmp, "keyring.deb")
+        try:
+            with open_url(url, timeout=60) as resp, open(deb, "wb") as out:
+                shutil.copyfileobj(resp, out)
+        except Exception as e:
+            raise ImageInputError("ubuntu_keyring_url", "build_image_ubuntu_keyring_url: cannot fetch %s: %s"
+                                  % (url, e))
+        got = file_digest(deb)
+        if sha and got != sha:
+            raise ImageInputError(
+                "ubuntu_keyring_sha256",
+                "build_image_ubuntu_keyring_sha256 is %s but %s has sha256 %s: the keyring is not "
+                "trusted and was not kept" % (sha, url, got))
+        extracted = os.path.join(tmp, "x")
+        rc = subprocess.call(["dpkg-deb", "-x", deb, extracted], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        member = os.path.join(extracted, UBUNTU_KEYRING_MEMBER)
+        if rc != 0 or not os.path.isfile(member):
+            raise ImageInputError("ubuntu_keyring_url", "build_image_ubuntu_keyring_url: %s is not a "
+                                  "package holding /%s" % (url, UBUNTU_KEYRING_MEMBER))
+        with open(member, "rb") as f:
+            data = f.read()
+        if fpr:
+            try:
+                keys = openpgp_keys(data)
+            except ValueError as e:
+                raise ImageInputError("ubuntu_keyring_url", "build_image_ubuntu_keyring_url: /%s in %s "
+                                      "is not a binary OpenPGP keyring: %s" % (UBUNTU_KEYRING_MEMBER, url, e))
+            if fpr not in keys:
+                raise ImageInputError(
+                    "ubuntu_keyring_fingerprint",
+                    "build_image_ubuntu_keyring_fingerprint is %s but the keyring of %s holds %s: the "
+                    "keyring is not trusted and was not kept" % (fpr, url, ", ".join(sorted(keys)) or "no key"))
+            data = keys[fpr]
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        atomic_write(dest, data, mode=0o644)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return dest
+
+
 def controller_key(module, key_dir):
     """The controller key pair's public key, generating the pair once (0600/0700)."""
     private = os.path.join(key_dir, "id_ed25519")
@@ -799,6 +927,9 @@ def main():
             git_repos=dict(type="list", elements="str", default=[]),
             mirror=dict(type="str", default=""),
             security_mirror=dict(type="str", default=""),
+            ubuntu_keyring_url=dict(type="str", default=UBUNTU_KEYRING_URL),
+            ubuntu_keyring_sha256=dict(type="str", default=UBUNTU_KEYRING_SHA256),
+            ubuntu_keyring_fingerprint=dict(type="str", default=UBUNTU_KEYRING_FINGERPRINT),
             env_vars=dict(type="dict", default={}),
             authorized_keys=dict(type="str", default="", no_log=False),
             key_dir=dict(type="path"),
@@ -836,9 +967,10 @@ def main():
     p["security_mirror"] = p["env_vars"].get("DIB_DEBIAN_SECURITY_MIRROR", p["security_mirror"])
     if not p["mirror"] or (p["distro"] == "debian" and not p["security_mirror"]):
         mirror, security = host_defaults(p["distro"], p["release"])
-        p["mirror"] = p["mirror"] or mirror
-        if p["distro"] == "debian":
+        if p["distro"] == "debian" or not p["mirror"]:
+            # Ubuntu: a mirror of the user's own serves the security pocket too.
             p["security_mirror"] = p["security_mirror"] or security
+        p["mirror"] = p["mirror"] or mirror
     try:
         validate_inputs(p)
     except ImageInputError as e:
@@ -896,10 +1028,34 @@ def main():
     else:
         tools += ["debootstrap", "chroot", "mkfs.ext4"] + (
             ["qemu-img"] if "qcow2" in p["formats"] else [])
+    fetch_keyring = p["distro"] == "ubuntu" and not own_archive_trust(p["env_vars"])
+    if fetch_keyring:
+        tools.append("dpkg-deb")
     missing = [t for t in tools if not shutil.which(t, path=os.environ.get("PATH", "") + ":" + SBIN_PATH)]
     if missing:
         module.fail_json(msg="backend %s needs these host tools: %s" % (p["backend"], ", ".join(missing)),
                          key=key)
+
+    # An unreachable mirror fails here, naming it, before the cache directory is touched
+    # (otherwise debootstrap or DIB would fail later with only a log to read).
+    probes = [("mirror", p["mirror"], "dists/%s/Release" % p["release"])]
+    if p["distro"] == "debian" and p["security_mirror"]:
+        probes.append(("security_mirror", p["security_mirror"], "dists/%s-security/Release" % p["release"]))
+    for option, url, release_path in probes:
+        problem = mirror_problem(url, release_path)
+        if problem:
+            module.fail_json(msg="%s: %s" % (option, problem), key=key)
+
+    if fetch_keyring:
+        # Before anything is written to the cache: a keyring that does not match its
+        # pins leaves nothing behind.
+        try:
+            p["_keyring"] = ubuntu_keyring(p)
+        except ImageInputError as e:
+            module.fail_json(msg=str(e), key=key, cache_hit=False)
+    p["_debootstrap_script"] = debootstrap_script(
+        p["distro"], p["release"],
+        os.path.join(os.environ.get("DEBOOTSTRAP_DIR") or "/usr/share/debootstrap", "scripts"))
 
     for sub in ("logs", ".locks", ".status"):
         os.makedirs(os.path.join(p["cache_dir"], sub), exist_ok=True)

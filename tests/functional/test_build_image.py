@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from build_image_fixtures import (
     PODMAN_REPO,
     ROOT,
@@ -156,3 +158,65 @@ def test_check_mode_and_bad_input(tmp_path):
     assert bad["failed"] and bad["msg"].startswith("packages:")
     bad = run_module(tmp_path, small_args(cache, keep=0))
     assert bad["failed"] and bad["msg"].startswith("keep:")
+
+
+# --- Ubuntu noble on this Debian host -------------------------------------------------------
+
+NOBLE_REPO = "localhost/gkimg-noble-test"
+
+
+def test_noble_image_builds_and_runs(tmp_path):
+    """A small Ubuntu noble image (debootstrap backend: bookworm's debootstrap has no noble
+    script, the Ubuntu keyring comes pinned): it boots in podman as noble, with the zuul
+    user, a sudoers file visudo accepts, and an offline wheelhouse install."""
+    needs_root_and_tools("debootstrap", "chroot", "dpkg-deb", "podman")
+    cache = tmp_path / "cache"
+    args = small_args(cache, name="gkimg-noble", backend="debootstrap", distro="ubuntu",
+                      release="noble", packages=["python3", "sudo"], wheels=["six"],
+                      podman_import=True, podman_repo=NOBLE_REPO)
+    res = run_module(tmp_path, args)
+    assert res.get("changed") is True and res["cache_hit"] is False, res.get("msg")
+    img = res["image"]
+    try:
+        assert img["podman_ref"].startswith(NOBLE_REPO + ":")
+        assert any(p.startswith("python3-venv=") for p in img["packages"])
+        keyrings = os.listdir(str(cache / "keyrings"))
+        assert len(keyrings) == 1 and keyrings[0].startswith("ubuntu-archive-keyring-")
+        script = (
+            ". /etc/os-release && echo codename=$VERSION_CODENAME; "
+            "id -u zuul; stat -c %a /etc/sudoers.d/zuul; visudo -c -q && echo visudo-ok; "
+            "python3 -m venv /tmp/v && "
+            "/tmp/v/bin/pip install -q --no-index --find-links /opt/cache/wheels six && "
+            "/tmp/v/bin/python -c 'import six; print(\"six\", six.__version__)'")
+        run = subprocess.run(["podman", "run", "--rm", "--network", "none", img["podman_ref"],
+                              "/bin/bash", "-c", script],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+        out = run.stdout.decode()
+        assert run.returncode == 0, out
+        lines = out.split()
+        assert "codename=noble" in lines
+        assert "1000" in lines and "440" in lines and "visudo-ok" in lines
+        assert "six" in lines, out
+        # The same inputs again: a cache hit, keyring and bootstrap reused.
+        again = run_module(tmp_path, args)
+        assert again["cache_hit"] is True and again["image"]["podman_ref"] == img["podman_ref"]
+        left = leftovers(cache)
+        assert left["mounts"] == [] and left["tmp_dirs"] == []
+    finally:
+        podman_rmi(img["podman_ref"])
+
+
+@pytest.mark.parametrize("pin,variable", [
+    ({"ubuntu_keyring_sha256": "0" * 64}, "build_image_ubuntu_keyring_sha256"),
+    ({"ubuntu_keyring_sha256": "",
+      "ubuntu_keyring_fingerprint": "0123456789ABCDEF0123456789ABCDEF01234567"},
+     "build_image_ubuntu_keyring_fingerprint"),
+])
+def test_noble_wrong_keyring_pin_fails_and_leaves_nothing(tmp_path, pin, variable):
+    needs_root_and_tools("debootstrap", "chroot", "dpkg-deb")
+    cache = tmp_path / "cache"
+    res = run_module(tmp_path, small_args(cache, name="gkimg-noble", backend="debootstrap",
+                                          distro="ubuntu", release="noble", **pin))
+    assert res.get("failed") is True
+    assert variable in res["msg"] and "not trusted" in res["msg"], res["msg"]
+    assert not os.path.exists(str(cache)) or os.listdir(str(cache)) == [], os.listdir(str(cache))

@@ -11,10 +11,12 @@ import pytest
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
 from ansible_collections.gatekit.devstack.plugins.module_utils.image_cache import (
     PARTITIONLESS_BLOCK_DEVICE_CONFIG,
+    UBUNTU_KEYRING_FINGERPRINT,
     apt_sources,
     cache_paths,
     choose_layout,
     compute_key,
+    debootstrap_script,
     default_mirrors,
     dib_elements,
     element_env,
@@ -26,6 +28,10 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.image_cache impor
     loops_below,
     manifest_ok,
     mounts_below,
+    normalise_fingerprint,
+    openpgp_keys,
+    openpgp_packets,
+    own_archive_trust,
     parse_apt_sources,
     parse_mountinfo,
     parse_packages,
@@ -136,6 +142,9 @@ def test_file_digest(tmp_path):
     ({"layout": "lvm"}, "layout"),
     ({"keep": 0}, "keep"),
     ({"mirror": "ftp://x"}, "mirror"),
+    ({"ubuntu_keyring_sha256": "abc"}, "ubuntu_keyring_sha256"),
+    ({"ubuntu_keyring_fingerprint": "F6EC B376"}, "ubuntu_keyring_fingerprint"),
+    ({"ubuntu_keyring_url": "keyring.deb"}, "ubuntu_keyring_url"),
 ])
 def test_bad_input_names_the_key(change, key):
     with pytest.raises(GatekitInputError) as err:
@@ -195,7 +204,87 @@ def test_apt_sources():
         "deb http://m/debian bookworm-updates main",
         "deb http://m/debian-security bookworm-security main",
     ]
-    assert "noble-security main universe" in apt_sources("ubuntu", "noble", "http://u", "")
+    assert apt_sources("ubuntu", "noble", "http://u", "http://s").splitlines() == [
+        "deb http://u noble main universe",
+        "deb http://u noble-updates main universe",
+        "deb http://s noble-security main universe",
+        "deb http://u noble-backports main universe",
+    ]
+    # A mirror of the user's own without a security mirror serves that pocket too.
+    assert "deb http://u noble-security main universe" in apt_sources("ubuntu", "noble", "http://u", "")
+
+
+# --- Ubuntu: archive trust and debootstrap scripts ---------------------------------------------
+
+def test_ubuntu_key_covers_the_keyring_pins_and_debian_key_does_not():
+    ubuntu = key_inputs(params(distro="ubuntu", ubuntu_keyring_sha256="ab" * 32,
+                               ubuntu_keyring_fingerprint="f6ec b376 2474 eda9 d21b 7022 8719 20d1 991b c93c"),
+                        "e", "c", {}, "partitionless")
+    assert ubuntu["archive_keyring"] == ["ab" * 32, UBUNTU_KEYRING_FINGERPRINT]
+    other = dict(ubuntu, archive_keyring=["cd" * 32, UBUNTU_KEYRING_FINGERPRINT])
+    assert compute_key(other) != compute_key(ubuntu)
+    # Debian builds never fetch a keyring: the pins are not in their key at all (the
+    # default image's cache key must stay what it was).
+    assert "archive_keyring" not in key_inputs(params(ubuntu_keyring_sha256="ab" * 32), "e", "c", {}, "x")
+    assert key_of() == key_of(ubuntu_keyring_sha256="ab" * 32, ubuntu_keyring_fingerprint="")
+
+
+def test_ubuntu_partitionless_skips_the_kernel():
+    env = element_env(params(distro="ubuntu", release="noble"), "partitionless")
+    assert env["DIB_UBUNTU_KERNEL"] == "none"
+    assert "DIB_UBUNTU_KERNEL" not in element_env(params(distro="ubuntu"), "partitioned")
+    assert "DIB_UBUNTU_KERNEL" not in element_env(params(), "partitionless")
+    assert element_env(params(distro="ubuntu", env_vars={"DIB_UBUNTU_KERNEL": "linux-image-kvm"}),
+                       "partitionless")["DIB_UBUNTU_KERNEL"] == "linux-image-kvm"
+
+
+def test_own_archive_trust():
+    assert not own_archive_trust({})
+    assert own_archive_trust({"DIB_APT_KEYRING": "/k.gpg"})
+    assert own_archive_trust({"DIB_DEBOOTSTRAP_EXTRA_ARGS": "--variant=minbase --no-check-gpg"})
+    assert not own_archive_trust({"DIB_DEBOOTSTRAP_EXTRA_ARGS": "--include=vim"})
+
+
+def test_normalise_fingerprint():
+    assert normalise_fingerprint("0xf6ec b376\n") == "F6ECB376"
+    assert normalise_fingerprint(None) == ""
+
+
+def _packet(tag, body):
+    """A new-format OpenPGP packet."""
+    assert len(body) < 192
+    return bytes([0xC0 | tag, len(body)]) + body
+
+
+def test_openpgp_keys_fingerprints_and_subsets():
+    import hashlib
+    key1 = b"\x04" + b"k1" * 20
+    key2 = b"\x04" + b"k2" * 20
+    uid = _packet(13, b"Someone <s@example.org>")
+    # An old-format header (tag 6, one length octet) for the first key.
+    first = bytes([0x80 | (6 << 2), len(key1)]) + key1
+    data = first + uid + _packet(2, b"sig") + _packet(6, key2) + uid
+    keys = openpgp_keys(data)
+    fpr1 = hashlib.sha1(b"\x99" + len(key1).to_bytes(2, "big") + key1).hexdigest().upper()
+    fpr2 = hashlib.sha1(b"\x99" + len(key2).to_bytes(2, "big") + key2).hexdigest().upper()
+    assert list(keys) == [fpr1, fpr2]
+    assert keys[fpr1] == first + uid + _packet(2, b"sig")
+    assert keys[fpr2] == _packet(6, key2) + uid
+    assert [t for t, _s, _e, _b in openpgp_packets(data)] == [6, 13, 2, 6, 13]
+    with pytest.raises(ValueError):
+        openpgp_keys(b"-----BEGIN PGP PUBLIC KEY BLOCK-----")
+    with pytest.raises(ValueError):
+        openpgp_keys(_packet(6, key1)[:-3])
+
+
+def test_debootstrap_script(tmp_path):
+    for name in ("bookworm", "gutsy", "sid", "jammy"):
+        (tmp_path / name).write_text("")
+    assert debootstrap_script("debian", "bookworm", str(tmp_path)) is None
+    assert debootstrap_script("ubuntu", "jammy", str(tmp_path)) is None
+    assert debootstrap_script("ubuntu", "noble", str(tmp_path)) == "gutsy"
+    assert debootstrap_script("debian", "forky", str(tmp_path)) == "sid"
+    assert debootstrap_script("ubuntu", "noble", str(tmp_path / "none")) is None
 
 
 # --- host apt sources -------------------------------------------------------------------------
