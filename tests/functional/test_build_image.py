@@ -14,7 +14,6 @@ import sys
 import time
 
 import pytest
-
 from build_image_fixtures import (
     PODMAN_REPO,
     ROOT,
@@ -190,7 +189,7 @@ def test_noble_image_builds_and_runs(tmp_path):
             "/tmp/v/bin/python -c 'import six; print(\"six\", six.__version__)'")
         run = subprocess.run(["podman", "run", "--rm", "--network", "none", img["podman_ref"],
                               "/bin/bash", "-c", script],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+                             check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
         out = run.stdout.decode()
         assert run.returncode == 0, out
         lines = out.split()

@@ -3,6 +3,7 @@
 """image_cache: cache key, layout, pruning, parsing (real builds are exercised in
 tests/functional/test_build_image*.py and molecule/image)."""
 
+import hashlib
 import json
 import os
 
@@ -257,7 +258,6 @@ def _packet(tag, body):
 
 
 def test_openpgp_keys_fingerprints_and_subsets():
-    import hashlib
     key1 = b"\x04" + b"k1" * 20
     key2 = b"\x04" + b"k2" * 20
     uid = _packet(13, b"Someone <s@example.org>")
