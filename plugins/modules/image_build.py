@@ -910,9 +910,10 @@ def main():
             git_repos=dict(type="list", elements="str", default=[]),
             mirror=dict(type="str", default=""),
             security_mirror=dict(type="str", default=""),
-            ubuntu_keyring_url=dict(type="str", default=UBUNTU_KEYRING_URL),
-            ubuntu_keyring_sha256=dict(type="str", default=UBUNTU_KEYRING_SHA256),
-            ubuntu_keyring_fingerprint=dict(type="str", default=UBUNTU_KEYRING_FINGERPRINT),
+            # Public pins, not secrets.
+            ubuntu_keyring_url=dict(type="str", default=UBUNTU_KEYRING_URL, no_log=False),
+            ubuntu_keyring_sha256=dict(type="str", default=UBUNTU_KEYRING_SHA256, no_log=False),
+            ubuntu_keyring_fingerprint=dict(type="str", default=UBUNTU_KEYRING_FINGERPRINT, no_log=False),
             env_vars=dict(type="dict", default={}),
             authorized_keys=dict(type="str", default="", no_log=False),
             key_dir=dict(type="path"),
