@@ -107,6 +107,27 @@ def load_config_text(text, source):
     return data
 
 
+def load_job_file(path):
+    """The job spec (one job mapping) in the YAML file ``path``; errors name the file."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise GatekitInputError("job_file", "%s does not exist" % path) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise GatekitInputError("job_file", "cannot read %s: %s" % (path, err)) from None
+    if yaml is None:
+        raise GatekitInputError("PyYAML", "is required to read a job spec: %s" % YAML_IMPORT_ERROR)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise GatekitInputError(path, "not valid YAML: %s" % err) from None
+    if not isinstance(data, dict):
+        raise GatekitInputError(path, "a job spec is a mapping (name, parent, vars, ...), got %s"
+                                % ("nothing" if data is None else type(data).__name__))
+    return data
+
+
 def config_files(path):
     """The Zuul config files under ``path`` in Zuul's load order.
 

@@ -814,6 +814,22 @@ def repo_state(repo):
     return file_digest_text((out + head).decode())
 
 
+def mirror_problem(url, release_path, timeout=15):
+    """None when ``url`` serves ``release_path`` (an apt Release file), else the reason.
+
+    Only http(s) mirrors are probed: a file:// or other mirror is the builder's to read.
+    """
+    if not url.startswith(("http://", "https://")):
+        return None
+    probe = "%s/%s" % (url.rstrip("/"), release_path)
+    try:
+        open_url(probe, method="HEAD", timeout=timeout, follow_redirects="safe").close()
+    except Exception as e:  # pylint: disable=broad-except  # every failure is the reason shown
+        reason = getattr(e, "reason", None) or e
+        return "%s is unreachable (%s: %s)" % (url, release_path, reason)
+    return None
+
+
 def ubuntu_keyring(p):
     """Path of the Ubuntu archive keyring in <cache_dir>/keyrings/, fetched once from
     ubuntu_keyring_url and kept only when it matches the pins: the package's sha256
@@ -1019,6 +1035,16 @@ def main():
     if missing:
         module.fail_json(msg="backend %s needs these host tools: %s" % (p["backend"], ", ".join(missing)),
                          key=key)
+
+    # An unreachable mirror fails here, naming it, before the cache directory is touched
+    # (otherwise debootstrap or DIB would fail later with only a log to read).
+    probes = [("mirror", p["mirror"], "dists/%s/Release" % p["release"])]
+    if p["distro"] == "debian" and p["security_mirror"]:
+        probes.append(("security_mirror", p["security_mirror"], "dists/%s-security/Release" % p["release"]))
+    for option, url, release_path in probes:
+        problem = mirror_problem(url, release_path)
+        if problem:
+            module.fail_json(msg="%s: %s" % (option, problem), key=key)
 
     if fetch_keyring:
         # Before anything is written to the cache: a keyring that does not match its

@@ -33,12 +33,20 @@ options:
   config:
     description:
       - A zuul.d directory, a .zuul.yaml file, or a repository root holding one.
-      - One of O(config) and O(job) is required.
+      - One of O(config), O(job) and O(job_file) is required.
     type: path
+  job_file:
+    description:
+      - A YAML file holding one job definition (a job spec such as C(jobs/default.yml)),
+        read as O(job). A missing file, invalid YAML or a non-mapping is an error naming
+        the file.
+    type: path
+    version_added: 0.2.0
   job:
     description:
       - A single job definition (a job spec such as C(jobs/default.yml)) to resolve against
         O(library) (and O(config) when given); its C(name) is the job resolved.
+      - Checked against Zuul's job schema first (unknown keys, types), each error naming the key.
     type: dict
   name:
     description: The job to resolve; defaults to the name of O(job).
@@ -100,11 +108,13 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_job import (
     collect,
+    load_job_file,
     load_paths,
     node_count,
     plain,
     resolve,
 )
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_schema import check_job
 
 
 def main():
@@ -112,14 +122,27 @@ def main():
         argument_spec={
             "config": {"type": "path"},
             "job": {"type": "dict"},
+            "job_file": {"type": "path"},
             "name": {"type": "str"},
             "library": {"type": "list", "elements": "path", "default": []},
             "branch": {"type": "str", "default": "master"},
         },
-        required_one_of=[("config", "job")],
+        required_one_of=[("config", "job", "job_file")],
+        mutually_exclusive=[("job", "job_file")],
         supports_check_mode=True,
     )
     params = module.params
+    if params["job_file"]:
+        try:
+            params["job"] = load_job_file(params["job_file"])
+        except GatekitInputError as err:
+            module.fail_json(msg=str(err))
+    if params["job"] is not None:
+        errors = []
+        check_job(params["job"], params["job_file"] or "job", errors)
+        if errors:
+            module.fail_json(msg="; ".join("%s: %s" % (path, reason) for path, reason in errors),
+                             errors=["%s: %s" % (path, reason) for path, reason in errors])
     name = params["name"] or (params["job"] or {}).get("name")
     if not name:
         module.fail_json(msg="name: give the job to resolve (or a job with a `name`)")

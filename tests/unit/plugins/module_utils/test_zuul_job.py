@@ -8,6 +8,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_job import (
     config_files,
     deep_merge,
     load_config_text,
+    load_job_file,
     load_paths,
     node_count,
     plain,
@@ -169,3 +170,28 @@ def test_load_paths_reads_a_repository(tmp_path):
     assert "two" in nodesets
     with pytest.raises(GatekitInputError, match="does not exist"):
         config_files(str(tmp_path / "missing"))
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("name: [unclosed\n", "not valid YAML"),
+    ("- name: x\n", "a job spec is a mapping (name, parent, vars, ...), got list"),
+    ("", "a job spec is a mapping (name, parent, vars, ...), got nothing"),
+])
+def test_load_job_file_names_the_file(tmp_path, text, reason):
+    path = tmp_path / "job.yml"
+    path.write_text(text)
+    with pytest.raises(GatekitInputError) as err:
+        load_job_file(str(path))
+    assert err.value.key == str(path)
+    assert reason in err.value.reason
+
+
+def test_load_job_file_missing(tmp_path):
+    with pytest.raises(GatekitInputError, match=r"job_file: .*/nope\.yml does not exist"):
+        load_job_file(str(tmp_path / "nope.yml"))
+
+
+def test_load_job_file_reads_a_spec(tmp_path):
+    path = tmp_path / "job.yml"
+    path.write_text("name: x\nparent: gatekit-tempest\nvars: {a: 1}\n")
+    assert load_job_file(str(path)) == {"name": "x", "parent": "gatekit-tempest", "vars": {"a": 1}}
