@@ -55,22 +55,22 @@ say "contents: ${#need[@]} required files present, no build, venv, test or cache
 # dependencies (containers.podman, community.general, ansible.posix) come from the
 # `ansible` package of requirements.txt: Galaxy is not reachable here (--no-deps).
 "$PY" -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install -q --disable-pip-version-check --progress-bar off -r "$WORK/src/requirements.txt" 2>&1 \
-  | grep -v 'is ignored: it is neither a file nor a directory' || true
-"$WORK/venv/bin/ansible-galaxy" collection install --no-deps -p "$WORK/collections" "$tarball" >/dev/null
-say "installed into $WORK/collections ($((SECONDS - t0)) s so far)"
-
+"$WORK/venv/bin/pip" install -q --disable-pip-version-check --progress-bar off -r "$WORK/src/requirements.txt" \
+  > "$WORK/pip.log" 2>&1 || { grep -v 'is ignored: it is neither' "$WORK/pip.log" | tail -n 30; fail "pip install -r requirements.txt"; }
 # 4. The gate by FQCN from an empty directory: no ansible.cfg, no inventory, no checkout.
 mkdir "$WORK/run"
+run_env=(env -u ANSIBLE_CONFIG -u VIRTUAL_ENV ANSIBLE_COLLECTIONS_PATH="$WORK/collections" ANSIBLE_NOCOLOR=1
+         PATH="$WORK/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+(cd "$WORK/run" && "${run_env[@]}" ansible-galaxy collection install --no-deps -p "$WORK/collections" "$tarball" >/dev/null)
+say "installed into $WORK/collections ($((SECONDS - t0)) s so far)"
 cat > "$WORK/vars.yml" <<EOF
 worker_pool_name_prefix: $PREFIX
 worker_pool_network: $PREFIX
 tempest_test_regex: '$REGEX'
 EOF
-run_env=(env -u ANSIBLE_CONFIG -u VIRTUAL_ENV ANSIBLE_COLLECTIONS_PATH="$WORK/collections" ANSIBLE_NOCOLOR=1
-         PATH="$WORK/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-where=$(cd "$WORK/run" && "${run_env[@]}" ansible-galaxy collection list gatekit.devstack 2>/dev/null | grep -m1 '^# ' || true)
-[ "$where" = "# $WORK/collections/ansible_collections" ] || fail "gatekit.devstack resolves to '$where', not the installed tarball"
+listing=$(cd "$WORK/run" && "${run_env[@]}" ansible-galaxy collection list gatekit.devstack 2>&1 || true)
+grep -qxF "# $WORK/collections/ansible_collections" <<<"$listing" \
+  || fail "gatekit.devstack does not resolve to the installed tarball: $listing"
 say "running: ansible-playbook gatekit.devstack.site (in $WORK/run, workers $PREFIX-*)"
 set +e
 (cd "$WORK/run" && "${run_env[@]}" ansible-playbook gatekit.devstack.site -e "@$WORK/vars.yml") > "$WORK/gate.log" 2>&1
