@@ -76,10 +76,20 @@ do_molecule() {
 }
 
 do_e2e() {
-  # The README's main command, as a user runs it, then its report in a real browser.
-  step "end-to-end: ansible-playbook site.yml" ansible-playbook site.yml -e gatekit_job_file="$ROOT/jobs/default.yml"
+  # The README's main command, as a user runs it (its output captured, the workers held),
+  # then its report in a real browser, then the secrets check against the held workers
+  # (tests/functional/test_gate_secrets.py), then the teardown as a step of its own, so the
+  # workers are removed whatever the checks found.
+  local out
+  out=$(mktemp "${TMPDIR:-/tmp}/gatekit-e2e-output.XXXXXX"); tmpdirs+=("$out")
+  step "end-to-end: ansible-playbook site.yml" bash -c 'set -o pipefail
+    ansible-playbook site.yml -e gatekit_job_file="$1" -e gatekit_keep_workers=true 2>&1 | tee "$2"' \
+    _ "$ROOT/jobs/default.yml" "$out"
   step "end-to-end: the gate report in Chromium" env GATEKIT_BUILD_DIR="$ROOT/builds/latest" \
     pytest -q -p no:cacheprovider tests/functional/test_gate_report.py
+  step "end-to-end: no secret in the build dir or the output" env GATEKIT_BUILD_DIR="$ROOT/builds/latest" \
+    GATEKIT_GATE_OUTPUT="$out" pytest -q -p no:cacheprovider tests/functional/test_gate_secrets.py
+  step "end-to-end: teardown (workers removed)" ansible-playbook playbooks/teardown.yml
 }
 
 do_release() {
