@@ -23,7 +23,9 @@ optional ``pre_test_hook`` / ``post_test_hook`` functions, then the safe copy of
 """
 
 import logging
+import pathlib
 import re
+import sys
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
 from ansible_collections.gatekit.devstack.plugins.module_utils.legacy_mapping import native_job_to_legacy_env
@@ -403,6 +405,8 @@ def dump_jjb_yaml(objects):
 
 
 def _import_jjb():
+    # jenkins-job-builder is a third-party package: module_utils import it only when used
+    # (hence the PLC0415 exceptions), so the modules that do not need it load without it.
     try:
         from jenkins_jobs.config import JJBConfig  # noqa: PLC0415
         from jenkins_jobs.errors import JenkinsJobsException  # noqa: PLC0415
@@ -419,8 +423,6 @@ def _import_jjb():
 
 
 def _python():
-    import sys  # noqa: PLC0415
-
     return sys.executable
 
 
@@ -479,8 +481,6 @@ def load_jjb(paths, allow_empty_variables=False):
     Jobs are JJB's own expansion (templates x projects x groups); macros are
     resolved later, when XML is generated.
     """
-    import pathlib  # noqa: PLC0415
-
     JJBConfig, JenkinsJobsException, load_files, ModuleRegistry, Roots = _import_jjb()[:5]
     with _Quiet():
         config = JJBConfig(config_file_required=False)
