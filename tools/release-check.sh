@@ -76,7 +76,7 @@ set +e
 (cd "$WORK/run" && "${run_env[@]}" ansible-playbook gatekit.devstack.site -e "@$WORK/vars.yml") > "$WORK/gate.log" 2>&1
 rc=$?
 set -e
-grep -E "=====|-----|GATE |tests: |report: " "$WORK/gate.log" | sed -e "s/^ *msg: //" -e "s/^ *- //" || true
+grep -E "=====|-----|GATE |tests: |report: " "$WORK/gate.log" | sed -e 's/^ *"\{0,1\}msg"\{0,1\}: //' -e "s/^ *- //" || true
 [ $rc -eq 0 ] || { tail -n 60 "$WORK/gate.log"; fail "ansible-playbook gatekit.devstack.site exited $rc"; }
 grep -q "GATE PASSED: gatekit-keystone-tempest" "$WORK/gate.log" || fail "no GATE PASSED line"
 build=$(readlink -f "$WORK/run/builds/latest")
