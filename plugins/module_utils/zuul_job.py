@@ -266,13 +266,31 @@ def resolve(jobs, name, branch="master"):
     return resolved
 
 
+def node_names(nodeset, nodesets):
+    """Names of a job's nodes in nodeset order (inline or named); ``None`` when unknown.
+
+    Zuul's ``host-vars`` are keyed by these names; the local gate maps them onto its
+    workers by position (the first node is the primary).
+    """
+    if isinstance(nodeset, str):
+        if nodeset not in nodesets:
+            return None
+        nodeset = nodesets[nodeset][-1]
+    if not isinstance(nodeset, dict):
+        return None
+    names = []
+    for node in nodeset.get("nodes", []) or []:
+        name = node.get("name") if isinstance(node, dict) else None
+        if isinstance(name, list):
+            name = name[0] if name else None
+        names.append(name if isinstance(name, str) else "node%d" % len(names))
+    return names
+
+
 def node_count(nodeset, nodesets):
     """Number of nodes of a job's nodeset (inline or named); ``None`` when unknown."""
-    if isinstance(nodeset, dict):
-        return len(nodeset.get("nodes", []))
-    if isinstance(nodeset, str) and nodeset in nodesets:
-        return len(nodesets[nodeset][-1].get("nodes", []))
-    return None
+    names = node_names(nodeset, nodesets)
+    return None if names is None else len(names)
 
 
 def plain(value):

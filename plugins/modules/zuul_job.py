@@ -101,6 +101,13 @@ node_count:
   returned: success
   type: int
   sample: 1
+nodes:
+  description:
+    - The names of the nodeset's nodes in order, when the nodeset is known (C(host-vars) are keyed by them).
+  returned: success
+  type: list
+  elements: str
+  sample: [controller, compute1]
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -111,6 +118,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_job import (
     load_job_file,
     load_paths,
     node_count,
+    node_names,
     plain,
     resolve,
 )
@@ -157,7 +165,8 @@ def main():
         module.fail_json(msg="config: cannot read %s: %s" % (params["config"], err))
     if job["abstract"]:
         module.fail_json(msg="%s: the job is abstract; run one of its children" % name)
-    module.exit_json(changed=False, job=plain(job), node_count=node_count(job.get("nodeset"), nodesets))
+    module.exit_json(changed=False, job=plain(job), node_count=node_count(job.get("nodeset"), nodesets),
+                     nodes=node_names(job.get("nodeset"), nodesets))
 
 
 if __name__ == "__main__":

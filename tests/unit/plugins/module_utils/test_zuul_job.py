@@ -11,6 +11,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_job import (
     load_job_file,
     load_paths,
     node_count,
+    node_names,
     plain,
     resolve,
 )
@@ -170,6 +171,17 @@ def test_load_paths_reads_a_repository(tmp_path):
     assert "two" in nodesets
     with pytest.raises(GatekitInputError, match="does not exist"):
         config_files(str(tmp_path / "missing"))
+
+
+def test_node_names_follow_the_nodeset_order():
+    nodesets = _jobs()[1]
+    named = [n for n in nodesets if node_count(n, nodesets) == 2][0]
+    names = node_names(named, nodesets)
+    assert len(names) == 2 and all(isinstance(n, str) for n in names)
+    inline = {"nodes": [{"name": "controller", "label": "x"}, {"name": ["compute1", "alias"], "label": "x"}]}
+    assert node_names(inline, nodesets) == ["controller", "compute1"]
+    assert node_names("no-such-nodeset", nodesets) is None
+    assert node_count("no-such-nodeset", nodesets) is None
 
 
 @pytest.mark.parametrize("text, reason", [
