@@ -3,7 +3,8 @@
 # - podman containers and networks labelled gatekit.pool=<prefix> (the worker pools,
 #   molecule and test pools all carry the label);
 # - podman images named localhost/gatekit-* (the built worker images);
-# - build directories (builds/), the temporary ansible-test copies, tests/output.
+# - build directories (builds/), the temporary ansible-test copies, tests/output;
+# - the workers' pinned ssh host keys (~/.cache/gatekit/ssh).
 # The image cache (~/.cache/gatekit) is kept: CLEAN_CACHE=1 removes it too.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,10 @@ if command -v podman >/dev/null; then
   if [ ${#nets[@]} -gt 0 ]; then podman network rm "${nets[@]}" >/dev/null && removed+=("${#nets[@]} network(s)"); fi
   mapfile -t imgs < <(podman images --format '{{.Repository}}:{{.Tag}}' | grep -E '^localhost/gatekit-' || true)
   if [ ${#imgs[@]} -gt 0 ]; then podman rmi -f "${imgs[@]}" >/dev/null && removed+=("${#imgs[@]} image(s)"); fi
+fi
+# the workers' pinned ssh host keys (nodepool_worker_connect_ssh): the workers are gone
+if [ -d "$HOME/.cache/gatekit/ssh" ]; then
+  rm -rf "$HOME/.cache/gatekit/ssh" && removed+=("~/.cache/gatekit/ssh")
 fi
 for d in builds tests/output; do
   [ -e "$d" ] && rm -rf "$d" && removed+=("$d/")
