@@ -283,6 +283,19 @@ def user_env():
     return env
 
 
+def stage_errors(clone_dir, command):
+    """For a failed gate: every failed stage's host, task and message from job-output.json."""
+    if not command.startswith("make gate"):
+        return ""
+    try:
+        with open(os.path.join(clone_dir, "builds", "latest", "job-output.json")) as handle:
+            stages = json.load(handle)["stages"]
+    except (OSError, ValueError, KeyError):
+        return "(no job-output.json)\n"
+    return "".join("stage %s failed: %s\n" % (s["name"], json.dumps(s.get("error"))) for s in stages
+                   if s.get("status") == "failed")
+
+
 def run_guide(name, clone_dir):
     ctx = {"clone": clone_dir, "env": user_env()}
     envfile = os.path.join(os.path.dirname(clone_dir), ".guide-env")
@@ -295,8 +308,9 @@ def run_guide(name, clone_dir):
         script = '%s\nrc=$?\nenv -0 > "%s"\nexit $rc\n' % (run, envfile)
         proc = subprocess.run(["bash", "-c", script], cwd=clone_dir, env=ctx["env"], capture_output=True,
                               text=True, check=False, timeout=2400)
-        assert proc.returncode == 0, "%s.md:%d: %s exited %d\n%s\n%s" % (
-            name, line, command, proc.returncode, proc.stdout[-4000:], proc.stderr[-4000:])
+        assert proc.returncode == 0, "%s.md:%d: %s exited %d\n%s%s\n%s" % (
+            name, line, command, proc.returncode, stage_errors(clone_dir, command), proc.stdout[-4000:],
+            proc.stderr[-4000:])
         with open(envfile, "rb") as handle:
             ctx["env"] = dict(item.split(b"=", 1) for item in handle.read().split(b"\0") if b"=" in item)
             ctx["env"] = {k.decode(): v.decode() for k, v in ctx["env"].items()}
