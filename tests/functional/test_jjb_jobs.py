@@ -112,14 +112,15 @@ def test_literal_text_survives_jjb_formatting(tmp_path, monkeypatch):
     assert "BRANCH_OVERRIDE" not in plain
 
 
-def test_same_jobs_as_the_jenkins_jobs_cli(tmp_path):
+def test_same_jobs_as_the_jenkins_jobs_cli(tmp_path, monkeypatch):
     """The library path gives byte-identical XML to `jenkins-jobs test --config-xml`."""
     out = tmp_path / "cli"
     env = dict(os.environ, HOME=str(tmp_path))
     subprocess.run([os.path.join(BIN, "jenkins-jobs"), "-l", "error", "test", "--config-xml", "-o", str(out),
                     JJB_DIR], check=True, env=env, capture_output=True, timeout=300)
     cli = tree(out)
-    os.environ["HOME"] = str(tmp_path)
+    # monkeypatch: HOME comes back after the test (later tests run gates with the real one)
+    monkeypatch.setenv("HOME", str(tmp_path))
     lib = {"%s/config.xml" % job.name: job.xml for job in expand_jjb([JJB_DIR])}
     assert len(lib) == 50
     assert lib == cli
