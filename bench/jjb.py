@@ -5,7 +5,7 @@
 Usage: python bench/jjb.py [JOBS ...]   (default 250 500 1000)
 
 Each size runs in a fresh child process (so peak RSS is per size): 10 job templates,
-JOBS/20 projects x 2 pipelines.  Phases: render the YAML (module_utils.jjb), JJB's
+JOBS/20 projects x 2 pipelines.  Phases: render the YAML (module_utils.legacy.jjb), JJB's
 expansion into config.xml (in-process JJB 6.5), writing the files the way the
 jjb_jobs module does (compare + atomic write).  Prints a markdown table.
 """
@@ -50,7 +50,7 @@ def spec_for(jobs):
 def one(jobs):
     # imported here: sys.path is set up first, and the child process alone pays for it
     from ansible_collections.gatekit.devstack.plugins.module_utils.common import write_file_result  # noqa: PLC0415
-    from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import (  # noqa: PLC0415
+    from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.jjb import (  # noqa: PLC0415
         config_xml_path,
         dump_jjb_yaml,
         expand_jjb,

@@ -17,11 +17,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.legacy_mapping import (  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.devstack.local_conf import render_local_conf  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.mapping import (  # noqa: E402
     legacy_env_to_native,
     native_to_legacy_env,
 )
-from ansible_collections.gatekit.devstack.plugins.module_utils.local_conf import render_local_conf  # noqa: E402
 
 
 def native_job(rng):

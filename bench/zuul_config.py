@@ -116,7 +116,7 @@ PLAYBOOK_SET = frozenset(("playbooks/pre.yaml", "playbooks/post.yaml", "playbook
 
 
 def run_one(n_projects, with_zuul, repeat):
-    from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_config import (  # noqa: PLC0415
+    from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.config import (  # noqa: PLC0415
         render_zuul_config,
         validate_zuul_config,
     )

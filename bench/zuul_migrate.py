@@ -65,13 +65,13 @@ def make_input(jobs, work):
 
 def one(jobs):
     # imported here: sys.path is set up first, and the child process alone pays for it
-    from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_config import render_zuul_config  # noqa: PLC0415,E501
-    from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_migrate import (  # noqa: PLC0415
+    from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.zuul_migrate import (  # noqa: PLC0415
         load_legacy_jobs,
         migrate,
         parse_layout,
         summarize,
     )
+    from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.config import render_zuul_config  # noqa: PLC0415,E501
 
     work = tempfile.mkdtemp(prefix="gatekit-bench-migrate-")
     os.environ["HOME"] = work

@@ -16,7 +16,7 @@ import time
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.image_cache import format_elapsed, status_path
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.cache import format_elapsed, status_path
 
 display = Display()
 

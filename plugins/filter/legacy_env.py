@@ -14,8 +14,8 @@ filter errors naming the key.
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import jobs_from_specs
-from ansible_collections.gatekit.devstack.plugins.module_utils.legacy_mapping import native_job_to_legacy_env
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.jjb import jobs_from_specs
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.mapping import native_job_to_legacy_env
 
 
 def _plain(value):

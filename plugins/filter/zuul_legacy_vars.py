@@ -5,7 +5,7 @@
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.gate_env import zuul_legacy_vars as _legacy_vars
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.gate_env import zuul_legacy_vars as _legacy_vars
 
 
 def zuul_legacy_vars(zuul):

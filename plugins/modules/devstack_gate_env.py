@@ -14,7 +14,7 @@ description:
     filter, from O(zuul)), C(WORKSPACE), then the job's settings sorted by name - C(DEVSTACK_GATE_*) flags,
     C(PROJECTS), C(DEVSTACK_PROJECT_FROM_GIT), C(ENABLED_SERVICES), C(BUILD_TIMEOUT) (ms), C(TEMPEST_CONCURRENCY), ...
   - The job is given either as native Zuul v3 job variables (O(job_vars), translated by the collection's one
-    legacy mapping, C(module_utils/legacy_mapping.py)) or as legacy settings (O(legacy_env), written as given).
+    legacy mapping, C(module_utils/legacy/mapping.py)) or as legacy settings (O(legacy_env), written as given).
     Either way the module returns both forms and notes on anything that cannot be translated.
   - The C(/tmp/dg-local.conf) text (localrc settings, plugins, meta-sections that have no C(DEVSTACK_GATE_*)
     flag) is written to O(local_conf_path) when set.
@@ -141,7 +141,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.common import (
     octal_mode,
     write_file_result,
 )
-from ansible_collections.gatekit.devstack.plugins.module_utils.gate_env import gate_environment, render_env_file
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.gate_env import gate_environment, render_env_file
 
 HEADER = "devstack-gate environment written by gatekit.devstack.devstack_gate_env.\nUse: source this file, then run devstack-vm-gate-wrap.sh."
 

@@ -176,7 +176,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.common import (
     octal_mode,
     write_file_result,
 )
-from ansible_collections.gatekit.devstack.plugins.module_utils.local_conf import render_local_conf
+from ansible_collections.gatekit.devstack.plugins.module_utils.devstack.local_conf import render_local_conf
 
 ARGUMENT_SPEC = {
     "path": {"type": "path", "required": True},

@@ -91,7 +91,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import write_file_result
-from ansible_collections.gatekit.devstack.plugins.module_utils.gate_report import list_files, render_report
+from ansible_collections.gatekit.devstack.plugins.module_utils.gate.report import list_files, render_report
 
 
 def main():

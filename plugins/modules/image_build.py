@@ -261,7 +261,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import atomic_write
-from ansible_collections.gatekit.devstack.plugins.module_utils.image_cache import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.cache import (
     DISTROS,
     PARTITIONLESS_BLOCK_DEVICE_CONFIG,
     UBUNTU_KEYRING_FINGERPRINT,

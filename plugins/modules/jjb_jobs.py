@@ -213,7 +213,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.common import (
     GatekitInputError,
     write_file_result,
 )
-from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.jjb import (
     DEFAULT_WRAPPER_DIR,
     JJBError,
     JJBMissing,

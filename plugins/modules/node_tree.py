@@ -103,7 +103,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.node_tree import check_entries, converge_entry
+from ansible_collections.gatekit.devstack.plugins.module_utils.gate.node_tree import check_entries, converge_entry
 
 
 def make_validator(module, command):

@@ -146,7 +146,7 @@ paths:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, write_files_result
-from ansible_collections.gatekit.devstack.plugins.module_utils.nodepool_config import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.nodepool import (
     dump_yaml,
     render_launcher,
     render_nodepool,

@@ -125,7 +125,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, write_file_result
-from ansible_collections.gatekit.devstack.plugins.module_utils.tempest_args import parse_plugin_spec, plan_tempest_run
+from ansible_collections.gatekit.devstack.plugins.module_utils.tempest.selection import parse_plugin_spec, plan_tempest_run
 
 
 def _combined_list(module, key, paths, target):

@@ -93,8 +93,8 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.gatekit.devstack.plugins.module_utils import subunit_summary
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import write_file_result
+from ansible_collections.gatekit.devstack.plugins.module_utils.tempest import subunit as subunit_summary
 
 
 def main():

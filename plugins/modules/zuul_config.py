@@ -205,7 +205,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.common import (
     GatekitInputError,
     write_file_result,
 )
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_config import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.config import (
     FILES,
     count_objects,
     render_zuul_config,

@@ -113,7 +113,7 @@ nodes:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_job import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.job import (
     collect,
     load_job_file,
     load_paths,
@@ -122,7 +122,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_job import (
     plain,
     resolve,
 )
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_schema import check_job
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.schema import check_job
 
 
 def main():

@@ -16,7 +16,7 @@ description:
     job whose parent is this collection's C(gatekit-tempest) / C(gatekit-devstack) (or DevStack's
     C(devstack-tempest) / C(devstack), see O(parent_style)); its C(DEVSTACK_GATE_*) flags are
     translated by the ONE legacy mapping of this collection
-    (C(module_utils/legacy_mapping.py)) into C(devstack_localrc), C(devstack_services),
+    (C(module_utils/legacy/mapping.py)) into C(devstack_localrc), C(devstack_services),
     C(tox_envlist), C(tempest_test_regex) and the nodeset.
   - v2 job matchers become C(voting), C(branches), C(files) and C(irrelevant-files); the JJB build timeout
     (minutes x 60, capped by O(max_timeout)) becomes C(timeout); C(PROJECTS) and
@@ -155,15 +155,15 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, write_files_result
-from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import JJBError, JJBMissing
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_config import render_zuul_config
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_migrate import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.jjb import JJBError, JJBMissing
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.zuul_migrate import (
     load_legacy_jobs,
     migrate,
     parse_layout,
     report_markdown,
     summarize,
 )
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.config import render_zuul_config
 
 try:
     import yaml

@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from modules_ii_fixtures import BIN, JJB_DIR, ROOT, run_tasks, tree  # noqa: E402
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import (  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.jjb import (  # noqa: E402
     JJBError,
     dump_jjb_yaml,
     expand_jjb,

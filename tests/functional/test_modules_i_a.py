@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 ZUUL_PY = os.path.join(ROOT, ".venv-zuul", "bin", "python")
 sys.path.insert(0, ROOT)  # ansible_collections/gatekit/devstack -> ../.. (see README)
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.gate_env import zuul_legacy_vars  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.gate_env import zuul_legacy_vars  # noqa: E402
 
 
 def zuul_dicts():

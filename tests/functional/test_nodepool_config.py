@@ -22,7 +22,7 @@ from modules_ii_fixtures import (  # noqa: E402
     run_tasks,
 )
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.nodepool_config import (  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.nodepool import (  # noqa: E402
     dump_yaml,
     render_launcher,
     render_nodepool,

@@ -23,12 +23,12 @@ from zuul_config_fixtures import (  # noqa: E402
     sample_config,
 )
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_config import (  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.config import (  # noqa: E402
     FILES,
     count_objects,
     render_zuul_config,
 )
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_schema import (  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.schema import (  # noqa: E402
     JOB_ATTRIBUTE_CHECKS,
 )
 

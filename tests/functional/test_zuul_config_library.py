@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, gatekit.devstack contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The collection's own job library (zuul.d/): generated from
-plugins/module_utils/zuul_library.py, loaded by zuul 14.3's parsers.
+plugins/module_utils/zuul/library.py, loaded by zuul 14.3's parsers.
 
 Regenerate after editing the source:
     GATEKIT_REGEN_ZUUL_D=1 pytest -q tests/functional/test_zuul_config_library.py
@@ -17,11 +17,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from zuul_config_fixtures import ROOT, ZUUL_PYTHON, make_repo, run_zuul_validate  # noqa: E402
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_config import (  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.config import (  # noqa: E402
     render_zuul_config,
     validate_zuul_config,
 )
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_library import (  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.library import (  # noqa: E402
     PLAYBOOKS,
     job_library,
 )

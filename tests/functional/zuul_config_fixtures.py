@@ -13,7 +13,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_library import (  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.library import (  # noqa: E402
     PLAYBOOKS,
     job_library,
 )

@@ -94,7 +94,7 @@ def test_ansible_and_collection_on_the_node(node):
     assert "gatekit.devstack" in node["cmd"]["galaxy"]["out"]
     # the wrapper's translation imports the ONE mapping from the installed collection
     found = node["cmd"]["mappings"]["out"].split()
-    assert found == ["/opt/gatekit/collections/ansible_collections/gatekit/devstack/plugins/module_utils/legacy_mapping.py"]
+    assert found == ["/opt/gatekit/collections/ansible_collections/gatekit/devstack/plugins/module_utils/legacy/mapping.py"]
 
 
 def test_workspace_required(node):

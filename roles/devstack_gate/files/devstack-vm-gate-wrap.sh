@@ -5,7 +5,7 @@
 #   * WORKSPACE is required (exit 1 when unset);
 #   * the job's environment (DEVSTACK_GATE_*, PROJECTS, DEVSTACK_LOCAL_CONFIG,
 #     /tmp/dg-local.conf, ...) is translated with the collection's ONE legacy mapping
-#     (plugins/module_utils/legacy_mapping.py) into native job variables, and the
+#     (plugins/module_utils/legacy/mapping.py) into native job variables, and the
 #     devstack and tempest roles run on this node (ansible-core, connection local):
 #     a legacy job gets the same deployment as a native one;
 #   * hooks pre_test_hook, gate_hook, post_test_hook are exported bash functions;

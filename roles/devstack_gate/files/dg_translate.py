@@ -4,7 +4,7 @@
 
 Run by devstack-vm-gate-wrap.sh / devstack-vm-gate.sh (``python3 dg_translate.py``)
 with the venv's python. The translation is the collection's ONE legacy mapping
-(``plugins/module_utils/legacy_mapping.py``), imported from the collection installed
+(``plugins/module_utils/legacy/mapping.py``), imported from the collection installed
 on this node; nothing here re-implements it.
 
 ``--report FILE``: write the translation (native vars, parent, nodeset, required
@@ -29,8 +29,8 @@ if COLLECTIONS not in sys.path:
     sys.path.insert(0, COLLECTIONS)
 
 # pylint: disable=wrong-import-position
-from ansible_collections.gatekit.devstack.plugins.module_utils import legacy_mapping  # noqa: E402
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy import mapping as legacy_mapping  # noqa: E402
 
 #: Set by the wrapper itself, not by the job.
 WRAPPER_KEYS = ("DEVSTACK_GATE_LOG_DIR",)

@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_job import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.job import (
     collect,
     config_files,
     deep_merge,

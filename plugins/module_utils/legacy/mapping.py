@@ -69,7 +69,7 @@ import re
 from collections import OrderedDict
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.local_conf import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.devstack.local_conf import (
     parse_local_conf,
     render_local_conf,
 )

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_config import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.config import (
     FILES,
     ZuulConfigError,
     ZuulTag,
@@ -20,8 +20,8 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_config impor
     render_zuul_config,
     validate_zuul_config,
 )
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_library import PLAYBOOKS, job_library
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_schema import JOB_ATTRIBUTE_CHECKS
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.library import PLAYBOOKS, job_library
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.schema import JOB_ATTRIBUTE_CHECKS
 
 # zuul 14.3.0 JobParser.job_attributes (without _source_context/_start_mark); the
 # functional tests compare this list with the installed zuul.

@@ -28,9 +28,9 @@ import re
 import sys
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.legacy_mapping import native_job_to_legacy_env
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_job import collect, plain, resolve
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_library import LABEL, job_library
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.mapping import native_job_to_legacy_env
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.job import collect, plain, resolve
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.library import LABEL, job_library
 
 try:
     import yaml

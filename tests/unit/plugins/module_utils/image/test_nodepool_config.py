@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, gatekit.devstack contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""module_utils.nodepool_config: one description -> nodepool.yaml and zuul-launcher
+"""module_utils.image.nodepool: one description -> nodepool.yaml and zuul-launcher
 objects (pure). nodepool's and zuul's validators run in tests/functional."""
 
 import copy
@@ -8,7 +8,7 @@ import copy
 import pytest
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.nodepool_config import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.nodepool import (
     DEFAULT_ELEMENTS,
     dump_yaml,
     normalize,

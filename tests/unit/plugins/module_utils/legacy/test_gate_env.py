@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.gate_env import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.gate_env import (
     gate_environment,
     render_env_file,
     zuul_legacy_vars,

@@ -28,7 +28,7 @@ import math
 import re
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_schema import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.schema import (
     DEFAULT_CONNECTIONS,
     GERRIT_TRIGGER_KEY_ORDER,
     JOB_KEY_ORDER,

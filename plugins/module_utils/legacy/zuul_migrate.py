@@ -10,7 +10,7 @@ Pipeline of pure steps (the module does the file I/O):
 1. ``parse_layout(data)``: the v2 layout mapping (pipelines, job matchers,
    project-templates, projects), checked for shape.
 2. ``legacy_job_from_jjb(...)`` / ``load_legacy_jobs(paths)``: JJB itself
-   expands templates, groups and projects (``module_utils.jjb``); for each job
+   expands templates, groups and projects (``module_utils.legacy.jjb``); for each job
    the node label, the build timeout and the text of its shell builders (macros
    expanded by JJB, infrastructure macros skipped) are kept.
 3. ``analyse_shell(text)``: the devstack-gate parts of a shell builder:
@@ -23,7 +23,7 @@ Pipeline of pure steps (the module does the file I/O):
    * translated natively: parent ``gatekit-tempest`` / ``gatekit-devstack``
      (or DevStack's ``devstack-tempest`` / ``devstack``), the DEVSTACK_GATE_*
      environment translated by THE mapping
-     (``module_utils.legacy_mapping.legacy_env_to_native``; nothing here
+     (``module_utils.legacy.mapping.legacy_env_to_native``; nothing here
      re-implements it) into devstack_localrc / devstack_services / tox_envlist /
      tempest_test_regex / nodeset / required-projects;
    * kept as a legacy wrapper job when something cannot be expressed natively
@@ -338,7 +338,7 @@ def legacy_job_from_jjb(name, data, registry, xml_text, skip_macros=DEFAULT_SKIP
 
 def load_legacy_jobs(paths, skip_macros=DEFAULT_SKIP_MACROS, allow_empty_variables=False):
     """Expand JJB YAML with JJB and summarise every job (see legacy_job_from_jjb)."""
-    from ansible_collections.gatekit.devstack.plugins.module_utils import jjb  # noqa: PLC0415
+    from ansible_collections.gatekit.devstack.plugins.module_utils.legacy import jjb  # noqa: PLC0415
 
     imported = jjb._import_jjb()
     JenkinsJobsException, XmlJobGenerator = imported[1], imported[5]
@@ -397,8 +397,8 @@ def _matcher_attrs(old, matchers, notes):
 
 
 def translate_env(env, branch="master", local_conf=None, nodesets=None):
-    """THE mapping (module_utils.legacy_mapping), imported where it is used."""
-    from ansible_collections.gatekit.devstack.plugins.module_utils import legacy_mapping  # noqa: PLC0415
+    """THE mapping (module_utils.legacy.mapping), imported where it is used."""
+    from ansible_collections.gatekit.devstack.plugins.module_utils.legacy import mapping as legacy_mapping  # noqa: PLC0415
 
     return legacy_mapping.legacy_env_to_native(env, branch=branch, dg_local_conf=local_conf or None,
                                                nodesets=nodesets)

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, gatekit.devstack contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-from ansible_collections.gatekit.devstack.plugins.module_utils.gate_report import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.gate.report import (
     list_files,
     render_report,
     verdict_class,

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.image_cache import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.cache import (
     PARTITIONLESS_BLOCK_DEVICE_CONFIG,
     UBUNTU_KEYRING_FINGERPRINT,
     apt_sources,
@@ -407,7 +407,7 @@ def test_resolve_elements_loop(tmp_path):
 
 def test_the_role_elements_resolve():
     here = os.path.dirname(__file__)
-    elements = os.path.normpath(os.path.join(here, "..", "..", "..", "..", "roles",
+    elements = os.path.normpath(os.path.join(here, "..", "..", "..", "..", "..", "roles",
                                              "build_image", "files", "elements"))
     order, missing = resolve_elements([elements], ["gatekit-worker"])
     names = [n for n, dummy in order]

@@ -1,13 +1,13 @@
 # Copyright: (c) 2026, gatekit.devstack contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""module_utils.jjb: the JJB YAML renderer (pure). JJB's own expansion of it is
+"""module_utils.legacy.jjb: the JJB YAML renderer (pure). JJB's own expansion of it is
 tested in tests/functional/test_jjb_jobs.py."""
 
 import pytest
 import yaml
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.jjb import (
     STANDARD_MACRO_NAMES,
     config_xml_path,
     dump_jjb_yaml,
@@ -16,7 +16,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.jjb import (
     render_jjb,
     render_shell,
 )
-from ansible_collections.gatekit.devstack.plugins.module_utils.legacy_mapping import legacy_env_to_native
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.mapping import legacy_env_to_native
 
 
 def test_standard_macros_and_object_order():

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.legacy_mapping import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.mapping import (
     DEFAULTS,
     legacy_defaults,
     legacy_env_to_native,

@@ -21,7 +21,7 @@ import shlex
 from collections import OrderedDict
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.legacy_mapping import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.mapping import (
     legacy_env_to_native,
     native_to_legacy_env,
 )

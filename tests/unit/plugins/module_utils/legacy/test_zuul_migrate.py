@@ -1,14 +1,14 @@
 # Copyright: (c) 2026, gatekit.devstack contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""module_utils.zuul_migrate without JJB: shell analysis, v2 layout checks and the
+"""module_utils.legacy.zuul_migrate without JJB: shell analysis, v2 layout checks and the
 migration of already-summarised legacy jobs (JJB expansion and zuul's parsers are
 exercised in tests/functional/test_zuul_migrate.py)."""
 
 import pytest
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.legacy_mapping import legacy_env_to_native
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_migrate import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.mapping import legacy_env_to_native
+from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.zuul_migrate import (
     analyse_shell,
     migrate,
     parse_layout,

@@ -11,7 +11,7 @@ from collections import OrderedDict
 import pytest
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.local_conf import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.devstack.local_conf import (
     parse_local_conf,
     parse_shell_value,
     read_plugin_requirements,

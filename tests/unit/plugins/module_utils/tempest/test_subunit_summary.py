@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ansible_collections.gatekit.devstack.plugins.module_utils import subunit_summary as ss
+from ansible_collections.gatekit.devstack.plugins.module_utils.tempest import subunit as ss
 
 subunit = pytest.importorskip("subunit")
 

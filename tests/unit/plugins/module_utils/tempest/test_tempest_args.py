@@ -5,7 +5,7 @@ import re
 import pytest
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.tempest_args import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.tempest.selection import (
     ENVLISTS,
     default_concurrency,
     parse_plugin_spec,

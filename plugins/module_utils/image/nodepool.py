@@ -34,7 +34,7 @@ import copy
 import re
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul_library import LABEL
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.library import LABEL
 
 try:
     import yaml

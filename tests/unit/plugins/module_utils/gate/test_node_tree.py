@@ -7,7 +7,7 @@ import os
 import pytest
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.node_tree import (
+from ansible_collections.gatekit.devstack.plugins.module_utils.gate.node_tree import (
     apply_block,
     check_entries,
     converge_entry,
