@@ -14,7 +14,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from modules_ii_fixtures import BIN, JJB_DIR, ROOT, run_tasks, tree  # noqa: E402
+from job_definition_tools import BIN, JJB_DIR, ROOT, run_tasks, tree  # noqa: E402
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.jjb import (  # noqa: E402
     JJBError,

@@ -13,7 +13,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from modules_ii_fixtures import (  # noqa: E402
+from job_definition_tools import (  # noqa: E402
     IMAGES,
     NODEPOOL,
     ZUUL_PYTHON,

@@ -14,7 +14,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from modules_ii_fixtures import JJB_DIR, LAYOUT, ZUUL_PYTHON, run_tasks, tree, zuul_validate  # noqa: E402
+from job_definition_tools import JJB_DIR, LAYOUT, ZUUL_PYTHON, run_tasks, tree, zuul_validate  # noqa: E402
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.mapping import (  # noqa: E402
     legacy_env_to_native,

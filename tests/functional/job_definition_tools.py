@@ -20,7 +20,7 @@ LAYOUT = os.path.join(FIXTURES, "zuul", "layout.yaml")
 IMAGES = os.path.join(FIXTURES, "nodepool", "gatekit-images.yaml")
 ZUUL_PYTHON = os.path.join(ROOT, ".venv-zuul", "bin", "python")
 ZUUL_VALIDATE = os.path.join(ROOT, "tests", "functional", "zuul_validate.py")
-LAUNCHER_VALIDATE = os.path.join(ROOT, "tests", "functional", "modules_ii_launcher_validate.py")
+LAUNCHER_VALIDATE = os.path.join(ROOT, "tests", "functional", "zuul_launcher_validate.py")
 NODEPOOL = os.path.join(ROOT, ".venv-nodepool", "bin", "nodepool")
 BIN = os.path.dirname(sys.executable)
 
@@ -40,7 +40,7 @@ def zuul_validate(*paths):
 
 
 def launcher_validate(path):
-    """zuul's launcher-object parsers + provider flattening (modules_ii_launcher_validate.py)."""
+    """zuul's launcher-object parsers + provider flattening (zuul_launcher_validate.py)."""
     return run_json([ZUUL_PYTHON, LAUNCHER_VALIDATE, str(path)])
 
 

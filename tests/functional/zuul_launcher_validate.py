@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Check zuul-launcher objects (image, flavor, label, section, provider) with zuul's parsers.
 
-Run with the zuul venv: ``.venv-zuul/bin/python tests/functional/modules_ii_launcher_validate.py FILE``.
+Run with the zuul venv: ``.venv-zuul/bin/python tests/functional/zuul_launcher_validate.py FILE``.
 Each object goes through its ``configloader`` parser (``fromYaml``: voluptuous schema);
 then every provider is flattened through its section chain with
 ``ProviderConfig.flattenConfig`` against offline openstack / static drivers, which

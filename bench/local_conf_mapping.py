@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmark: local.conf rendering and the legacy <-> native mapping.
 
-    python bench/modules_i_a.py [--count 2000] [--repeat 3]
+    python bench/local_conf_mapping.py [--count 2000] [--repeat 3]
 
 Prints a markdown table: per operation, the wall time for ``--count`` jobs (best of
 ``--repeat`` rounds) and the time per job.  Inputs are seeded, so runs compare.
