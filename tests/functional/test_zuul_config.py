@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -31,6 +32,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.config impor
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.schema import (  # noqa: E402
     JOB_ATTRIBUTE_CHECKS,
 )
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.tags import load, mapping_form  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not os.path.exists(ZUUL_PYTHON), reason="needs .venv-zuul (zuul 14.3.0)")
 STANZA_TO_KEY = {entry[1]: entry[0] for entry in FILES}
@@ -104,6 +106,57 @@ def test_good_base_of_the_bad_table_is_accepted(tmp_path):
     write_files(tmp_path / "out", files)
     code, report = run_zuul_validate(tmp_path / "out")
     assert code == 0 and report["ok"]
+
+
+# (file text, what zuul 14.3's loader does with it: "same" = reads what tags.load reads,
+#  else the start of zuul's error while tags.load reads the text anyway, or None = both refuse)
+TAG_TEXTS = {
+    "all-forms": ("""\
+- job:
+    name: j
+    files: !inherit ['^a/.*$']
+    irrelevant-files: !override
+      - '^docs/'
+    tags: !override one
+    vars: !override {x: 1, nested: {y: !override [2], z: !inherit {k: v}}}
+    host-vars: !inherit {}
+    required-projects: !override []
+- secret:
+    name: s
+    data:
+      token: !encrypted/pkcs1-oaep aGVsbG8=
+      chunks: !encrypted/pkcs1-oaep
+        - aGVsbG8=
+        - d29ybGQ=
+""", "same"),
+    # zuul resolves a tagged scalar like an untagged one and takes only a string; the model keeps text
+    "override-int": ("- job:\n    name: j\n    tags: !override 5\n", "Exception: Unsupported type for scalar"),
+    "inherit-bool": ("- job:\n    name: j\n    tags: !inherit yes\n", "Exception: Unsupported type for scalar"),
+    "unsafe": ("- job:\n    name: j\n    vars: {a: !unsafe '{{ x }}'}\n", None),
+    "encrypted-mapping": ("- secret:\n    name: s\n    data: {a: !encrypted/pkcs1-oaep {k: v}}\n", None),
+}
+
+
+def test_tags_load_as_zuul_loads_them(tmp_path):
+    """tags.load (the one model of Zuul's tags) against zuul's own loader, text for text."""
+    paths = {}
+    for case_id, (text, _zuul) in TAG_TEXTS.items():
+        paths[case_id] = tmp_path / ("%s.yaml" % case_id)
+        paths[case_id].write_text(text, encoding="utf-8")
+    _code, report = run_zuul_validate(*paths.values(), dump=True)
+    by_path = {f["path"]: f for f in report["files"]}
+    for case_id, (text, zuul) in TAG_TEXTS.items():
+        result = by_path[str(paths[case_id])]
+        if zuul == "same":
+            assert result["error"] is None, case_id
+            assert result["data"] == mapping_form(load(text)), case_id
+        elif zuul is None:
+            assert result["error"] is not None, case_id
+            with pytest.raises(yaml.YAMLError):
+                load(text)
+        else:
+            assert (result["error"] or "").startswith(zuul), (case_id, result["error"])
+            load(text)
 
 
 PLAYBOOK = """\

@@ -14,7 +14,7 @@ Each object is the mapping Zuul reads for that stanza (``{'name': ..., ...}``),
 with Zuul's own key spellings (``pre-run``, ``required-projects``...).
 ``project-templates`` is accepted as a spelling of ``project_templates``.
 
-YAML tags are written as one-key mappings (or :class:`ZuulTag` objects)::
+YAML tags are written as one-key mappings (or :class:`~zuul.tags.ZuulTag` objects)::
 
     {'!inherit': [...]}  {'!override': {...}}  {'!encrypted/pkcs1-oaep': 'b64' or ['b64', ...]}
 
@@ -40,9 +40,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.schema impor
     QUEUE_KEY_ORDER,
     SECRET_KEY_ORDER,
     SEMAPHORE_KEY_ORDER,
-    TAGS,
     TEMPLATE_KEYS,
-    ZuulTag,
     check_job,
     check_nodeset,
     check_project,
@@ -54,6 +52,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.schema impor
     pipeline_checker,
     unknown_key_reason,
 )
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.tags import ZuulTag, normalize_tags
 
 __all__ = ["FILES", "ZuulConfigError", "ZuulTag", "count_objects", "dump_yaml", "normalize_tags",
            "render_zuul_config", "validate_zuul_config"]
@@ -96,22 +95,6 @@ class ZuulConfigError(GatekitInputError):
 
 
 # ------------------------------------------------------------------ input
-
-def normalize_tags(value):
-    """Return a copy of ``value`` with ``{'!tag': x}`` mappings turned into
-    :class:`ZuulTag` objects (the input is never mutated)."""
-    if isinstance(value, dict):
-        if len(value) == 1:
-            key = next(iter(value))
-            if key in TAGS:
-                return ZuulTag(key, normalize_tags(value[key]))
-        return {k: normalize_tags(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [normalize_tags(v) for v in value]
-    if isinstance(value, ZuulTag):
-        return ZuulTag(value.tag, normalize_tags(value.value))
-    return value
-
 
 def _object_label(stanza, obj, index):
     name = obj.get("name") if isinstance(obj, dict) else None

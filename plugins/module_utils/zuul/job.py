@@ -35,69 +35,16 @@ else:
     YAML_IMPORT_ERROR = None
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.tags import override_control, untag, yaml_loader
 
 MERGED_DICTS = ("vars", "extra-vars", "host-vars", "group-vars")
 NOT_INHERITED = ("abstract", "name", "parent", "branches")
 
 
-class Override(dict):
-    """A mapping tagged ``!override``: replaces the parent's value."""
-
-
-class OverrideList(list):
-    """A sequence tagged ``!override``."""
-
-
-class Encrypted(str):
-    """An ``!encrypted/pkcs1-oaep`` value, kept opaque."""
-
-
-def _loader():
-    """A SafeLoader that knows Zuul's tags (built on first use: yaml may be absent at import)."""
-    if yaml is None:
-        raise GatekitInputError("PyYAML", "is required to read Zuul configuration: %s" % YAML_IMPORT_ERROR)
-    if _LOADER:
-        return _LOADER[0]
-
-    class ZuulLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
-        pass
-
-    ZuulLoader.add_constructor("!override", _construct_override)
-    ZuulLoader.add_constructor("!inherit", _construct_inherit)
-    ZuulLoader.add_constructor("!encrypted/pkcs1-oaep", _construct_encrypted)
-    _LOADER.append(ZuulLoader)
-    return ZuulLoader
-
-
-_LOADER = []
-
-
-def _construct_override(loader, node):
-    if isinstance(node, yaml.MappingNode):
-        return Override(loader.construct_mapping(node, deep=True))
-    if isinstance(node, yaml.SequenceNode):
-        return OverrideList(loader.construct_sequence(node, deep=True))
-    return loader.construct_scalar(node)
-
-
-def _construct_inherit(loader, node):
-    if isinstance(node, yaml.MappingNode):
-        return loader.construct_mapping(node, deep=True)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_scalar(node)
-
-
-def _construct_encrypted(loader, node):
-    if isinstance(node, yaml.SequenceNode):
-        return [Encrypted(v) for v in loader.construct_sequence(node)]
-    return Encrypted(loader.construct_scalar(node))
-
-
 def load_config_text(text, source):
     """Parse one Zuul config file; return its list of items. ``source`` names it in errors."""
     try:
-        data = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=yaml_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as err:
         raise GatekitInputError(source, "not valid YAML: %s" % err) from err
     if data is None:
@@ -181,16 +128,15 @@ def load_paths(paths):
 
 def deep_merge(parent, child):
     """Zuul's variable merge: child wins, dicts merge recursively, ``!override`` replaces."""
-    if isinstance(child, Override):
+    parent = override_control(parent)[0]
+    child, override = override_control(child)
+    if override and isinstance(child, dict):
         return dict(child)
     if not isinstance(parent, dict) or not isinstance(child, dict):
         return child
     merged = dict(parent)
     for key, value in child.items():
-        if key in merged and isinstance(merged[key], dict) and isinstance(value, dict) and not isinstance(value, Override):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = dict(value) if isinstance(value, Override) else value
+        merged[key] = deep_merge(merged.get(key), value)
     return merged
 
 
@@ -207,12 +153,15 @@ def _project_name(entry):
 def apply_layer(job, layer):
     """Apply one definition (a parent's child, or a variant) on top of ``job``."""
     result = dict(job)
-    for key, value in layer.items():
+    for key, tagged in layer.items():
         if key.startswith("_") or key in NOT_INHERITED:
             continue
         if key in MERGED_DICTS:
-            result[key] = deep_merge(result.get(key, {}), value)
-        elif key == "required-projects" and not isinstance(value, OverrideList):
+            result[key] = deep_merge(result.get(key, {}), tagged)
+            continue
+        value, override = override_control(tagged)
+        replace = override and isinstance(value, list)  # an !override sequence replaces
+        if key == "required-projects" and not replace:
             by_name = {_project_name(p): p for p in _as_list(result.get(key))}
             for entry in _as_list(value):
                 by_name[_project_name(entry)] = entry
@@ -222,7 +171,7 @@ def apply_layer(job, layer):
         elif key == "post-run":
             result[key] = _as_list(value) + _as_list(result.get(key))
         else:
-            result[key] = list(value) if isinstance(value, OverrideList) else value
+            result[key] = list(value) if replace else value
     return result
 
 
@@ -294,11 +243,10 @@ def node_count(nodeset, nodesets):
 
 
 def plain(value):
-    """Strip the tag types so the result is plain data for Ansible."""
+    """Strip the tags so the result is plain data for Ansible (encrypted values stay opaque)."""
+    value = untag(value)
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items() if not (isinstance(k, str) and k.startswith("_"))}
     if isinstance(value, list):
         return [plain(v) for v in value]
-    if isinstance(value, Encrypted):
-        return "<encrypted>"
     return value

@@ -16,7 +16,7 @@ an integer is expected (voluptuous would take ``True`` as ``1``; that is
 always a mistake in a job definition).
 
 Override tags (``!inherit`` / ``!override``) and encrypted values are
-represented by :class:`ZuulTag`.
+:class:`~zuul.tags.ZuulTag` values (the one model of Zuul's tags).
 """
 
 import base64
@@ -24,35 +24,7 @@ import binascii
 import difflib
 import re
 
-TAG_INHERIT = "!inherit"
-TAG_OVERRIDE = "!override"
-TAG_ENCRYPTED = "!encrypted/pkcs1-oaep"
-TAGS = (TAG_INHERIT, TAG_OVERRIDE, TAG_ENCRYPTED)
-
-
-class ZuulTag:
-    """A YAML value carrying a Zuul tag: ``!inherit``, ``!override`` or
-    ``!encrypted/pkcs1-oaep``.  In plain-data input it is written as a
-    one-key mapping ``{'!inherit': [...]}``."""
-
-    __slots__ = ("tag", "value")
-
-    def __init__(self, tag, value):
-        self.tag = tag
-        self.value = value
-
-    def __eq__(self, other):
-        return isinstance(other, ZuulTag) and other.tag == self.tag and other.value == self.value
-
-    def __ne__(self, other):
-        return not self.__eq__(other)
-
-    def __hash__(self):
-        return hash(self.tag)
-
-    def __repr__(self):
-        return "ZuulTag(%r, %r)" % (self.tag, self.value)
-
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.tags import OVERRIDE_CONTROL, TAG_ENCRYPTED, ZuulTag
 
 VAR_NAME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]*$")
 # zuul.lib.varnames.RESERVED_NAMES, plus the connection variables check_varnames() blocks for jobs.
@@ -213,7 +185,7 @@ def overridable(inner):
     """zuul's ``override_value``: the value may carry ``!inherit``/``!override``."""
     def check(value, path, errors):
         if isinstance(value, ZuulTag):
-            if value.tag not in (TAG_INHERIT, TAG_OVERRIDE):
+            if value.tag not in OVERRIDE_CONTROL:
                 errors.append((path, "the %s tag is not allowed here" % value.tag))
                 return
             inner(value.value, path, errors)

@@ -8,7 +8,6 @@ import difflib
 import random
 
 import pytest
-import yaml
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.config import (
@@ -22,6 +21,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.config impor
 )
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.library import PLAYBOOKS, job_library
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.schema import JOB_ATTRIBUTE_CHECKS
+from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.tags import load
 
 # zuul 14.3.0 JobParser.job_attributes (without _source_context/_start_mark); the
 # functional tests compare this list with the installed zuul.
@@ -36,28 +36,6 @@ ZUUL_14_3_JOB_ATTRIBUTES = {
     "match-on-config-updates", "workspace-scheme", "workspace-checkout", "deduplicate", "failure-output",
     "image-build-name", "type", "preserve-home-paths", "secret-exposure", "attribute-control",
 }
-
-
-class _Loader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
-    """PyYAML SafeLoader (YAML 1.1, as zuul's) reading the Zuul tags back as ZuulTag."""
-
-
-def _tag(tag):
-    def construct(loader, node):
-        if isinstance(node, yaml.MappingNode):
-            return ZuulTag(tag, loader.construct_mapping(node, deep=True))
-        if isinstance(node, yaml.SequenceNode):
-            return ZuulTag(tag, loader.construct_sequence(node, deep=True))
-        return ZuulTag(tag, loader.construct_scalar(node))
-    return construct
-
-
-for _name in ("!inherit", "!override", "!encrypted/pkcs1-oaep"):
-    _Loader.add_constructor(_name, _tag(_name))
-
-
-def load(text):
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
 
 
 def pipelines():
