@@ -24,6 +24,7 @@ author:
   - gatekit.devstack contributors (@gatekit)
 extends_documentation_fragment:
   - gatekit.devstack.file_output
+  - gatekit.devstack.attributes
 options:
   path:
     description: The environment file to write.

@@ -17,14 +17,7 @@ description:
 author:
   - gatekit.devstack developers (@gatekit)
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: posix
+  - gatekit.devstack.attributes
 notes:
   - The page is written to a temporary file and renamed into place; C(changed) only when it differs.
 options:

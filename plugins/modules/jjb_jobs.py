@@ -23,18 +23,12 @@ description:
 author:
   - gatekit.devstack contributors (@gatekit)
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
+  - gatekit.devstack.attributes
 requirements:
   - jenkins-job-builder (pinned in the collection's requirements.txt) on the host that runs the module
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: One diff per file that is (or would be) written or removed.
-  platform:
-    support: full
-    platforms: posix
 options:
   output_dir:
     description: Directory that receives C(<job-name>/config.xml) for every expanded job. Created when missing.

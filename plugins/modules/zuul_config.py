@@ -27,7 +27,7 @@ version_added: 0.1.0
 author:
   - gatekit.devstack contributors (@gatekit)
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
+  - gatekit.devstack.attributes
 options:
   config:
     description:
@@ -77,14 +77,8 @@ options:
     type: bool
     default: false
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: One diff per file that is (or would be) written or removed.
-  platform:
-    support: full
-    platforms: posix
 notes:
   - Round-trip tested against zuul 14.3.0's own parsers (C(safe_load_yaml), C(JobParser),
     C(NodeSetParser), C(ProjectParser), C(ProjectTemplateParser), C(SecretParser), C(PipelineParser)).

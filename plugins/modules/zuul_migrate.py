@@ -34,18 +34,12 @@ description:
 author:
   - gatekit.devstack contributors (@gatekit)
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
+  - gatekit.devstack.attributes
 requirements:
   - jenkins-job-builder (pinned in the collection's requirements.txt)
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: One diff per file that is (or would be) written or removed.
-  platform:
-    support: full
-    platforms: posix
 options:
   layout:
     description: Path of the Zuul v2 C(layout.yaml).
