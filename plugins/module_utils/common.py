@@ -22,6 +22,8 @@ Import these instead of writing your own::
 * ``write_files_result(files, check_mode)`` -- ``write_file_result`` for several
   ``(path, content)`` pairs, creating missing directories (not in check mode);
   returns ``(changed_paths, diffs)``.
+* ``yaml`` -- PyYAML, or ``None`` where it is missing (``YAML_IMPORT_ERROR`` then
+  says why); import it from here so module_utils load without it.
 * ``write_file_result(path, content, check_mode, mode=None)`` -- the standard
   "render then write" step: returns ``{'changed', 'diff', 'path'}`` where
   ``diff`` is Ansible's ``{before, after, before_header, after_header}``;
@@ -31,6 +33,15 @@ Import these instead of writing your own::
 import os
 import stat
 import tempfile
+import traceback
+
+try:
+    import yaml
+except ImportError:  # the sanity import test has no PyYAML; ansible-core always does
+    yaml = None
+    YAML_IMPORT_ERROR = traceback.format_exc()
+else:
+    YAML_IMPORT_ERROR = None
 
 
 class GatekitInputError(ValueError):

@@ -27,17 +27,10 @@ import pathlib
 import re
 import sys
 
-from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
+from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, yaml
 from ansible_collections.gatekit.devstack.plugins.module_utils.legacy.mapping import native_job_to_legacy_env
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.job import collect, plain, resolve
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.library import LABEL, job_library
-
-try:
-    import yaml
-
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
-    HAS_YAML = False
 
 DEFAULT_WRAPPER_DIR = "/usr/local/gatekit/devstack-gate"
 WRAPPER_SCRIPT = "devstack-vm-gate-wrap.sh"
@@ -389,7 +382,7 @@ def render_jjb(spec):
 
 def dump_jjb_yaml(objects):
     """YAML text for JJB; stable (key order kept) so reruns are idempotent."""
-    if not HAS_YAML:  # pragma: no cover
+    if yaml is None:  # pragma: no cover
         raise JJBMissing("PyYAML is required")
 
     class _Dumper(yaml.SafeDumper):

@@ -24,17 +24,8 @@ Inheritance, as Zuul's documentation describes it (job.html, "Job Inheritance"):
 
 import os
 import re
-import traceback
 
-try:
-    import yaml
-except ImportError:  # the sanity import test has no PyYAML; ansible-core always does
-    yaml = None
-    YAML_IMPORT_ERROR = traceback.format_exc()
-else:
-    YAML_IMPORT_ERROR = None
-
-from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
+from ansible_collections.gatekit.devstack.plugins.module_utils.common import YAML_IMPORT_ERROR, GatekitInputError, yaml
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.tags import override_control, untag, yaml_loader
 
 MERGED_DICTS = ("vars", "extra-vars", "host-vars", "group-vars")

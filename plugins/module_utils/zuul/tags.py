@@ -21,17 +21,7 @@ are read as text, as zuul reads encrypted chunks; zuul itself also resolves an
 ``!override``/``!inherit`` scalar implicitly and accepts only a string there.
 """
 
-import traceback
-
-try:
-    import yaml
-except ImportError:  # the sanity import test has no PyYAML; ansible-core always does
-    yaml = None
-    YAML_IMPORT_ERROR = traceback.format_exc()
-else:
-    YAML_IMPORT_ERROR = None
-
-from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
+from ansible_collections.gatekit.devstack.plugins.module_utils.common import YAML_IMPORT_ERROR, GatekitInputError, yaml
 
 TAG_INHERIT = "!inherit"
 TAG_OVERRIDE = "!override"
