@@ -41,7 +41,6 @@ Pipeline of pure steps (the module does the file I/O):
    Returns ``{'config': zuul_config input, 'report': [...], 'external': {...}}``.
 """
 
-import copy
 import re
 import shlex
 
@@ -101,10 +100,6 @@ V2_MATCHER_KEYS = (
 
 
 # --------------------------------------------------------------------------- layout
-
-
-def _is_list_of(value, kind):
-    return isinstance(value, list) and all(isinstance(v, kind) for v in value)
 
 
 def parse_layout(data):
@@ -694,7 +689,3 @@ def report_markdown(report, project_notes=()):
         lines += ["", "## Projects and templates", ""]
         lines += ["- %s" % note for note in project_notes]
     return "\n".join(lines) + "\n"
-
-
-def deepcopy_config(config):
-    return copy.deepcopy(config)

@@ -466,14 +466,6 @@ def _nested_items(value):
     return [(k, value[k]) for k in first + rest]
 
 
-def _is_block(value):
-    if isinstance(value, ZuulTag):
-        return True
-    if isinstance(value, (dict, list)):
-        return bool(value)
-    return isinstance(value, str) and "\n" in value and _literal_lines(value) is not None
-
-
 def _emit_value_after(prefix, value, indent, out, order):
     """Emit ``prefix`` (a 'key:' or '-' at column ``indent``) followed by value."""
     pad = " " * indent
