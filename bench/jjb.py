@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 
+from _sizes import run_sizes  # bench/ is the script's directory, first on sys.path
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 TEMPLATES = 10
@@ -84,13 +86,7 @@ def main(argv):
         print(json.dumps(one(int(argv[1]))))
         return 0
     sizes = [int(a) for a in argv] or [250, 500, 1000]
-    rows = []
-    start = time.perf_counter()
-    for size in sizes:
-        sys.stderr.write("[jjb bench] %d jobs ... (elapsed %.1fs)\n" % (size, time.perf_counter() - start))
-        proc = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True,
-                              check=True)
-        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    rows = run_sizes(__file__, sizes, "jjb bench: %d jobs")
     print("| jobs | YAML | render YAML (s) | JJB expand to XML (s) | write config.xml (s) | total (s) | peak RSS (MiB) |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:

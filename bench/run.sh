@@ -15,7 +15,7 @@ out=builds/bench-$(date -u +%Y%m%dT%H%M%SZ).md
 rc=0
 for f in bench/*.py bench/*.sh; do
   name=$(basename "${f%.*}")
-  [ "$name" = run ] && continue
+  case "$name" in run | _*) continue ;; esac  # the runner and shared helpers are not benchmarks
   if [ -n "${BENCH:-}" ] && [[ ",$BENCH," != *",$name,"* ]]; then continue; fi
   printf '\n===== bench %s =====\n' "$name"
   printf '\n## %s\n\n' "$name" >> "$out"

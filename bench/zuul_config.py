@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from _sizes import run_sizes  # bench/ is the script's directory, first on sys.path
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
@@ -163,14 +165,8 @@ def main():
     if args.one:
         print(json.dumps(run_one(args.one, args.zuul, args.repeat)))
         return 0
-    rows = []
-    start = time.perf_counter()
-    for size in (int(s) for s in args.sizes.split(",")):
-        print("[%6.1fs] zuul_config bench: %d projects ..." % (time.perf_counter() - start, size), file=sys.stderr)
-        cmd = [sys.executable, os.path.abspath(__file__), "--one", str(size), "--repeat", str(args.repeat)]
-        cmd += ["--zuul"] if args.zuul else []
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-        rows.append(json.loads(out))
+    rows = run_sizes(__file__, [int(s) for s in args.sizes.split(",")], "zuul_config bench: %d projects",
+                     ["--repeat", str(args.repeat)] + (["--zuul"] if args.zuul else []))
     print("| projects | jobs | pipelines | validate (s) | validate+render (s) | output | peak RSS (MiB) "
           "| above baseline (MiB) |%s" % (" zuul parsers (s) |" if args.zuul else ""))
     print("|---:|---:|---:|---:|---:|---:|---:|---:|%s" % ("---:|" if args.zuul else ""))

@@ -16,12 +16,12 @@ import json
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 import yaml
+from _sizes import run_sizes  # bench/ is the script's directory, first on sys.path
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -96,13 +96,7 @@ def main(argv):
         print(json.dumps(one(int(argv[1]))))
         return 0
     sizes = [int(a) for a in argv] or [125, 250, 500]
-    rows = []
-    start = time.perf_counter()
-    for size in sizes:
-        sys.stderr.write("[migrate bench] %d legacy jobs ... (elapsed %.1fs)\n" % (size, time.perf_counter() - start))
-        proc = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True,
-                              check=True)
-        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    rows = run_sizes(__file__, sizes, "migrate bench: %d legacy jobs")
     print("| legacy jobs | native / legacy / dropped | JJB expand + summarise (s) | migrate (s) "
           "| validate + render zuul.d (s) | total (s) | zuul.d | peak RSS (MiB) |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
