@@ -36,7 +36,7 @@ import tempfile
 import traceback
 
 try:
-    import yaml
+    import yaml  # pylint: disable=unused-import  # re-exported: module_utils import yaml from here
 except ImportError:  # the sanity import test has no PyYAML; ansible-core always does
     yaml = None
     YAML_IMPORT_ERROR = traceback.format_exc()
