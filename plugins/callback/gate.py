@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 
@@ -65,6 +66,7 @@ LOG_NAME = "ansible.log"
 MAX_MSG_LINES = 12
 MAX_LINE = 300
 SKIP_STATUSES = ("skipped", "not-wanted")
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 # ------------------------------------------------------------------ formatting (pure)
@@ -269,9 +271,9 @@ class LogDisplay:
             self._file.flush()
 
     def display(self, msg, color=None, *, stderr=False, screen_only=False, log_only=False, newline=True, caplevel=None):
-        if screen_only:  # the default callback says some things twice: in color, and for a log
+        if log_only:  # the default callback says some things twice: for the screen, and for a log
             return
-        msg = str(msg).replace("\r\n", "\n")
+        msg = ANSI_ESCAPE.sub("", str(msg)).replace("\r\n", "\n")
         self._write(msg if msg.endswith("\n") or not newline else msg + "\n")
 
     def banner(self, msg, color=None, cows=True):
