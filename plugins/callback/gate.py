@@ -333,6 +333,7 @@ class CallbackModule(CallbackBase):
         self._stage = None
         self._task_name = ""
         self._log_dir = None
+        self._last_event = None
 
     def set_options(self, task_keys=None, var_options=None, direct=None):
         super().set_options(task_keys=task_keys, var_options=var_options, direct=direct)
@@ -408,6 +409,11 @@ class CallbackModule(CallbackBase):
         event = facts.get(STAGE_FACT)
         if isinstance(event, dict):
             self._stage_events = True
+            # the same event set on several hosts of a play is one event
+            key = (event.get("event"), event.get("index"), event.get("name"))
+            if key == self._last_event:
+                return
+            self._last_event = key
             if event.get("event") == "start":
                 self._finish_stage()
                 self._stage = event

@@ -3,6 +3,7 @@
 """The gate callback's pieces: stage lines, progress, failure messages, the throttle, the log."""
 
 from ansible_collections.gatekit.devstack.plugins.callback.gate import (
+    CallbackModule,
     LogDisplay,
     Throttle,
     failure_message,
@@ -190,3 +191,33 @@ def test_log_display_verbosity(tmp_path):
     log.open(str(tmp_path / "a.log"))
     log.close()
     assert (tmp_path / "a.log").read_text() == "shown at -v\n"
+
+
+class FakeScreen:
+    verbosity = 0
+    columns = 80
+
+    def __init__(self):
+        self.lines = []
+
+    def display(self, msg, **_kwargs):
+        self.lines.append(msg)
+
+
+class FakeResult:
+    def __init__(self, facts):
+        self.result = {"ansible_facts": facts}
+
+
+def test_a_stage_event_set_on_several_hosts_prints_once():
+    screen = FakeScreen()
+    callback = CallbackModule(display=screen)
+    callback._tty = False
+    callback._throttle = Throttle(15)
+    for _host in ("gate-primary", "gate-subnode-1"):
+        callback._signals(FakeResult({"gate_stage_event": START}))
+    callback._signals(FakeResult({"gate_stage_event": END}))
+    callback._signals(FakeResult({"gate_stage_event": END}))
+    callback._signals(FakeResult({"gate_build_dir": "/b"}))
+    assert screen.lines == [format_stage_start(START), format_stage_end(END)]
+    assert callback._log_dir == "/b"
