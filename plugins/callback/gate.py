@@ -3,22 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import re
-import sys
-import time
-
-from ansible import constants as C
-from ansible.plugins.callback import CallbackBase
-from ansible.plugins.callback.default import CallbackModule as DefaultCallback
-from ansible.plugins.loader import callback_loader
-
-try:  # Ansible's own wording of warnings and errors, as the default callback prints them
-    from ansible._internal import _display_utils
-    from ansible.module_utils._internal import _traceback
-except ImportError:  # pragma: no cover - another ansible-core: summary_text() below
-    _display_utils = None
-
 DOCUMENTATION = r"""
 name: gate
 type: stdout
@@ -56,6 +40,22 @@ options:
       - section: callback_gate
         key: progress_interval
 """
+
+import os
+import re
+import sys
+import time
+
+from ansible import constants as C
+from ansible.plugins.callback import CallbackBase
+from ansible.plugins.callback.default import CallbackModule as DefaultCallback
+from ansible.plugins.loader import callback_loader
+
+try:  # Ansible's own wording of warnings and errors, as the default callback prints them
+    from ansible._internal import _display_utils
+    from ansible.module_utils._internal import _traceback
+except ImportError:  # pragma: no cover - another ansible-core: summary_text() below
+    _display_utils = None
 
 
 STAGE_FACT = "gate_stage_event"
