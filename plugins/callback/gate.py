@@ -330,7 +330,6 @@ class CallbackModule(CallbackBase):
         self._status = ""  # the line shown in place on a terminal
         self._throttle = None
         self._stage_events = False
-        self._stage = None
         self._task_name = ""
         self._log_dir = None
         self._last_event = None
@@ -416,11 +415,9 @@ class CallbackModule(CallbackBase):
             self._last_event = key
             if event.get("event") == "start":
                 self._finish_stage()
-                self._stage = event
                 self._say(format_stage_start(event), None if event.get("runs", True) else C.COLOR_SKIP)
             elif event.get("event") == "end":
                 self._finish_stage()
-                self._stage = None
                 line = format_stage_end(event)
                 if line:
                     status = event.get("status")
