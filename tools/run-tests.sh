@@ -79,11 +79,13 @@ do_e2e() {
   # The README's main command, as a user runs it (its output captured, the workers held),
   # then its report in a real browser, then the secrets check against the held workers
   # (tests/functional/test_gate_secrets.py), then the teardown as a step of its own, so the
-  # workers are removed whatever the checks found.
+  # workers are removed whatever the checks found. Its output is the gate's own report, as
+  # `make gate` prints it (stages, progress, failures, verdict); Ansible's whole output is in
+  # builds/latest/ansible.log, which the secrets check reads with the rest of the build.
   local out
   out=$(mktemp "${TMPDIR:-/tmp}/gatekit-e2e-output.XXXXXX"); tmpdirs+=("$out")
   step "end-to-end: ansible-playbook site.yml" bash -c 'set -o pipefail
-    ansible-playbook site.yml -e gatekit_job_file="$1" -e gatekit_keep_workers=true 2>&1 | tee "$2"' \
+    ANSIBLE_STDOUT_CALLBACK=gatekit.devstack.gate ansible-playbook site.yml -e gatekit_job_file="$1" -e gatekit_keep_workers=true 2>&1 | tee "$2"' \
     _ "$ROOT/jobs/default.yml" "$out"
   step "end-to-end: the gate report in Chromium" env GATEKIT_BUILD_DIR="$ROOT/builds/latest" \
     pytest -q -p no:cacheprovider tests/functional/test_gate_report.py

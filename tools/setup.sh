@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Idempotent host + toolchain setup for gatekit.devstack (`make setup`).
+# Idempotent host + toolchain setup for gatekit.devstack.
+#   tools/setup.sh               what `make gate` needs
+#   tools/setup.sh --validators  that, plus the zuul and nodepool validator venvs the tests
+#                                use (`make setup`, `make test`)
 # Every step checks first and only acts when something is missing or stale, so a
 # second run prints "setup: up to date" in a second or two.
 set -euo pipefail
+validators=0
+case "${1:-}" in
+  --validators) validators=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--validators]" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=${PYTHON:-python3}
@@ -40,7 +49,8 @@ fi
 #    .venv          the controller toolchain (ansible-core, molecule, linters, DIB, JJB)
 #    .venv-zuul     zuul's config parsers, used by the tests to validate zuul.d output
 #    .venv-nodepool nodepool's config-validate
-# The validators pull ~140 packages with pins of their own; they stay out of .venv.
+# The validators pull ~140 packages with pins of their own; they stay out of .venv, and
+# only the tests install them (the gate never runs them).
 stamp_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
 ensure_venv() {  # ensure_venv DIR REQUIREMENTS
   local dir=$1 req=$2 want
@@ -53,8 +63,10 @@ ensure_venv() {  # ensure_venv DIR REQUIREMENTS
   did+=("${dir#"$ROOT"/}")
 }
 ensure_venv "$VENV" requirements.txt
-ensure_venv "$ROOT/.venv-zuul" requirements-validators.txt
-ensure_venv "$ROOT/.venv-nodepool" requirements-nodepool.txt
+if [ "$validators" -eq 1 ]; then
+  ensure_venv "$ROOT/.venv-zuul" requirements-validators.txt
+  ensure_venv "$ROOT/.venv-nodepool" requirements-nodepool.txt
+fi
 
 # 5. Plain-checkout resolution of gatekit.devstack.* (ansible.cfg collections_path).
 if [ "$(readlink ansible_collections/gatekit/devstack 2>/dev/null)" != "../.." ]; then
