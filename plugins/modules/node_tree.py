@@ -37,7 +37,7 @@ options:
       nodeset:
         description:
           - Every node of the nodeset, primary included, in order. Each has C(name), C(hostname),
-            C(nodepool) (the hostvar: C(public_ipv4), C(interface_ip), C(private_ipv4), C(provider),
+            C(nodepool) (the hostvar, with C(public_ipv4), C(interface_ip), C(private_ipv4), C(provider),
             C(cloud), C(region), C(az)), C(ansible_host) (the address without a C(nodepool) hostvar),
             C(host_keys) (C(type base64) lines) and C(zuul_pub) (the login user's public keys).
         type: list
