@@ -36,13 +36,15 @@ run() {  # run LABEL SIZE FRESH -> prints "| label | seconds | changed |"
     || { echo "bench: $label failed, see below" >&2; tail -40 "$log" >&2; exit 1; }
   end=$(date +%s.%N)
   changed=$(awk '/ : ok=/ { for (i = 1; i <= NF; i++) if ($i ~ /^changed=/) { split($i, a, "="); s += a[2] } } END { print s + 0 }' "$log")
-  printf '| %s | %d | %.1f | %s |\n' "$label" "$size" "$(python3 -c "print($end - $start)")" "$changed"
+  # Tasks started per play (pool on the controller; provision per worker, all included).
+  tasks=$(awk '/^PLAY \[/ { p++ } /^TASK \[/ { n[p]++ } END { printf "%d / %d", n[1], n[2] }' "$log")
+  printf '| %s | %d | %.1f | %s | %s |\n' "$label" "$size" "$(python3 -c "print($end - $start)")" "$changed" "$tasks"
   echo "bench: $label done" >&2
 }
 
 load=$(cut -d' ' -f1 /proc/loadavg)
-echo "| run | workers | seconds | changed tasks |"
-echo "|---|---|---|---|"
+echo "| run | workers | seconds | changed tasks | tasks: pool / provision |"
+echo "|---|---|---|---|---|"
 run "create + provision (fresh)" 1 true
 run "idempotent re-run" 1 false
 run "create + provision (fresh)" 3 true
