@@ -19,8 +19,8 @@ description:
   - When O(keystone_conf) is absent (tempest on a node without keystone), keystone's
     settings come from the job instead (C(post-config) of C($KEYSTONE_CONF) in O(local_conf),
     C(KEYSTONE_ENFORCE_SCOPE)/C(ENFORCE_SCOPE) in O(localrc)).
-  - Run it with the tempest venv's Python (C(ansible_python_interpreter)): it needs PyYAML,
-    which comes with tempest, and finds the tempest package for O(stestr_conf).
+  - "Run it with the tempest venv's Python (C(ansible_python_interpreter)): it needs PyYAML,
+    which comes with tempest, and finds the tempest package for O(stestr_conf)."
   - The admin password never appears in the module's output (diff included).
 author:
   - gatekit.devstack contributors (@gatekit)
@@ -28,7 +28,7 @@ extends_documentation_fragment:
   - gatekit.devstack.attributes
 options:
   path:
-    description: Where to write tempest.conf (mode C(0600): it holds the admin password).
+    description: Where to write tempest.conf (mode C(0600), it holds the admin password).
     type: path
     required: true
   clouds_yaml:
@@ -53,7 +53,7 @@ options:
     description: The job's C(devstack_localrc).
     type: dict
   overrides:
-    description: C({section: {option: value}}) applied last (the role's C(tempest_tempest_conf_overrides)).
+    description: "C({section: {option: value}}) applied last (the role's C(tempest_tempest_conf_overrides))."
     type: dict
   stestr_conf:
     description: Also write the C(.stestr.conf) that C(tempest init) writes, at this path (mode C(0644)).
@@ -168,8 +168,8 @@ def main():
         module.no_log_values.add(entry["auth"]["password"])
         cloud = tempest_cloud.discover(entry, name=params["cloud"])
         text = tempest_conf.render_tempest_conf(
-            cloud, keystone, params["workspace"], params["local_conf"], params["localrc"], params["overrides"],
-            source=params["clouds_yaml"], cloud_name=params["cloud"])
+            cloud, keystone=keystone, workspace=params["workspace"], local_conf=params["local_conf"],
+            localrc=params["localrc"], overrides=params["overrides"], source=params["clouds_yaml"], cloud_name=params["cloud"])
         files = [(params["path"], text, 0o600)]
         if params["stestr_conf"]:
             files.append((params["stestr_conf"], tempest_conf.render_stestr_conf(tempest_package_dir()), 0o644))

@@ -13,8 +13,8 @@ description:
     is named instead of silently hiding the others, then runs C(tempest list-plugins) and checks
     that it lists every entry point.
   - Run it with the tempest venv's Python (C(ansible_python_interpreter)).
-  - Fails with C(tempest_plugins: <dist>: <reason>; ...) naming every plugin that is missing,
-    registers no entry point or fails to load.
+  - "Fails with C(tempest_plugins: <dist>: <reason>; ...) naming every plugin that is missing,
+    registers no entry point or fails to load."
   - Changes nothing.
 author:
   - gatekit.devstack contributors (@gatekit)

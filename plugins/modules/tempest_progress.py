@@ -8,11 +8,11 @@ module: tempest_progress
 short_description: Wait a little for a background tempest run and report how far it is
 version_added: "0.2.0"
 description:
-  - One poll of a tempest run started in the background by the tempest role's run script:
-    waits up to O(wait) seconds for the run to end, then counts the finished tests in the
+  - One poll of a tempest run started in the background by the tempest role's run script.
+    It waits up to O(wait) seconds for the run to end, then counts the finished tests in the
     workspace's C(tempest-run.log).
-  - Returns C(gate_progress) (C(tempest: N/TOTAL tests, P passed, F failed, S skipped)), the
-    line the gate's terminal shows; TOTAL is the number of tests the run script listed.
+  - "Returns C(gate_progress) (C(tempest: N/TOTAL tests, P passed, F failed, S skipped)), the
+    line the gate's terminal shows; TOTAL is the number of tests the run script listed."
   - Meant for an C(until) loop on C(done); changes nothing.
 author:
   - gatekit.devstack contributors (@gatekit)

@@ -20,13 +20,16 @@ import traceback
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.venv.requirements import canonical
 
+try:
+    from oslo_config import cfg  # the tempest venv's
+except ImportError:  # only load_plugin needs it, and it runs in the tempest venv
+    cfg = None
+
 GROUP = "tempest.test_plugins"
 
 
 def load_plugin(entry_point):
     """What tempest does with a plugin: instantiate, load tests, options, service clients."""
-    from oslo_config import cfg  # the tempest venv's
-
     plugin = entry_point.load()()
     plugin.load_tests()
     plugin.register_opts(cfg.ConfigOpts())
