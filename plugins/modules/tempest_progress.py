@@ -57,9 +57,14 @@ run_rc:
   description: The run's exit code as text; empty while it runs or when it was killed.
   returned: always
   type: str
-passed: {description: Tests passed so far., returned: always, type: int}
-skipped: {description: Tests skipped so far., returned: always, type: int}
-failed: {description: Tests failed so far., returned: always, type: int}
+counts:
+  description: Tests finished so far (not top-level keys, which Ansible reads as the task's own state).
+  returned: always
+  type: dict
+  contains:
+    passed: {description: Tests passed., type: int}
+    skipped: {description: Tests skipped., type: int}
+    failed: {description: Tests failed., type: int}
 total: {description: Tests listed for the run; null until listed., returned: always, type: int}
 phase: {description: Phases started so far., returned: always, type: int}
 elapsed: {description: Seconds since the run started., returned: always, type: int}
@@ -120,16 +125,19 @@ def main():
         time.sleep(1)
     start = _read(workspace, ".run-start")
     now = int(time.time())
-    state = progress.count_results(_read(workspace, "tempest-run.log"))
+    counts = progress.count_results(_read(workspace, "tempest-run.log"))
     total = _read(workspace, ".run-total")
-    state.update(
+    state = dict(
+        counts={key: counts[key] for key in ("passed", "skipped", "failed")},
+        phase=counts["phase"],
         run_rc=_read(workspace, ".run-rc"),
         done=os.path.exists(rc_file) or not _alive(workspace),
         elapsed=now - int(start) if start.isdigit() else 0,
         total=int(total) if total.isdigit() else None,
     )
-    state["gate_progress"] = progress.gate_progress(state, state["total"])
-    state["msg"] = progress.progress_message(state, module.params["phases"])
+    state["gate_progress"] = progress.gate_progress(counts, state["total"])
+    state["msg"] = progress.progress_message(dict(counts, done=state["done"], elapsed=state["elapsed"]),
+                                             module.params["phases"])
     module.exit_json(changed=False, **state)
 
 
