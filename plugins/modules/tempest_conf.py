@@ -8,8 +8,7 @@ module: tempest_conf
 short_description: Write tempest.conf (and .stestr.conf) for the cloud in clouds.yaml
 version_added: "0.2.0"
 description:
-  - Reads the cloud O(cloud) from O(clouds_yaml), authenticates against its keystone
-    (standard library HTTP) and reads the service catalog, reads the settings of
+  - Reads the cloud O(cloud) from O(clouds_yaml), authenticates against its keystone and reads the service catalog, reads the settings of
     O(keystone_conf) that tempest must know (lockout, scope enforcement, domain drivers),
     and writes tempest.conf.
   - "The options, in order of precedence: O(overrides), then the job's C(test-config) for

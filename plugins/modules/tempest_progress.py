@@ -119,7 +119,7 @@ def main():
     )
     workspace = module.params["workspace"]
     rc_file = os.path.join(workspace, ".run-rc")
-    for _ in range(max(module.params["wait"], 0)):
+    for _second in range(max(module.params["wait"], 0)):
         if os.path.exists(rc_file):
             break
         time.sleep(1)

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The cloud tempest tests: clouds.yaml's entry, keystone's versions and catalog.
 
-Standard library HTTP only: no openstacksdk on the tempest node.
+Ansible's own HTTP client only: no openstacksdk on the tempest node.
 
 * ``cloud_entry(clouds, name, path)`` -- the validated ``clouds.<name>`` entry.
 * ``token_request(entry)`` -- ``(base_url, body)`` of the password authentication.
@@ -17,9 +17,9 @@ Every error is a ``GatekitInputError`` naming the key (``tempest_cloud``,
 """
 
 import json
-import ssl
 import urllib.error
-import urllib.request
+
+from ansible.module_utils.urls import open_url
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
 
@@ -83,18 +83,13 @@ def catalog_services(token, region=None):
 def http_request(url, data=None, cafile=None, insecure=False):
     """JSON ``GET`` (``data`` None) or ``POST``; keystone's ``300 Multiple Choices`` is an answer."""
     body = json.dumps(data).encode() if data is not None else None
-    req = urllib.request.Request(url, data=body, headers={"Accept": "application/json"})
+    headers = {"Accept": "application/json"}
     if body is not None:
-        req.add_header("Content-Type", "application/json")
-    ctx = None
-    if url.startswith("https"):
-        ctx = ssl.create_default_context(cafile=cafile)
-        if insecure:
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE
+        headers["Content-Type"] = "application/json"
     try:
-        with urllib.request.urlopen(req, timeout=60, context=ctx) as resp:
-            return json.loads(resp.read().decode() or "{}")
+        resp = open_url(url, data=body, headers=headers, method="POST" if body is not None else "GET",
+                        validate_certs=not insecure, ca_path=cafile or None, timeout=60)
+        return json.loads(resp.read().decode() or "{}")
     except urllib.error.HTTPError as err:
         if err.code != 300 or body is not None:
             raise
