@@ -86,9 +86,10 @@ def http_request(url, data=None, cafile=None, insecure=False):
     headers = {"Accept": "application/json"}
     if body is not None:
         headers["Content-Type"] = "application/json"
+    tls = url.startswith("https")
     try:
         resp = open_url(url, data=body, headers=headers, method="POST" if body is not None else "GET",
-                        validate_certs=not insecure, ca_path=cafile or None, timeout=60)
+                        validate_certs=not (tls and insecure), ca_path=(cafile or None) if tls else None, timeout=60)
         return json.loads(resp.read().decode() or "{}")
     except urllib.error.HTTPError as err:
         if err.code != 300 or body is not None:
