@@ -12,7 +12,7 @@ description:
     It waits up to O(wait) seconds for the run to end, then counts the finished tests in the
     workspace's C(tempest-run.log).
   - "Returns C(gate_progress) (C(tempest: N/TOTAL tests, P passed, F failed, S skipped)), the
-    line the gate's terminal shows; TOTAL is the number of tests the run script listed."
+    line the gate's terminal shows; TOTAL is the number of tests the run script listed (C(tempest run --list-tests) per phase)."
   - Meant for an C(until) loop on C(done); changes nothing.
 author:
   - gatekit.devstack contributors (@gatekit)
@@ -24,7 +24,7 @@ attributes:
     support: none
 options:
   workspace:
-    description: The tempest workspace (C(tempest-run.log), C(.run-rc), C(.run-pid), C(.run-start), C(.run-total)).
+    description: The tempest workspace (C(tempest-run.log), C(.run-rc), C(.run-pid), C(.run-start), the test lists C(.run-list-N) and C(.run-listed)).
     type: path
     required: true
   wait:
@@ -126,14 +126,17 @@ def main():
     start = _read(workspace, ".run-start")
     now = int(time.time())
     counts = progress.count_results(_read(workspace, "tempest-run.log"))
-    total = _read(workspace, ".run-total")
+    total = None
+    if os.path.exists(os.path.join(workspace, ".run-listed")):
+        total = sum(progress.count_listed(_read(workspace, name))
+                    for name in os.listdir(workspace) if name.startswith(".run-list-"))
     state = dict(
         counts={key: counts[key] for key in ("passed", "skipped", "failed")},
         phase=counts["phase"],
         run_rc=_read(workspace, ".run-rc"),
         done=os.path.exists(rc_file) or not _alive(workspace),
         elapsed=now - int(start) if start.isdigit() else 0,
-        total=int(total) if total.isdigit() else None,
+        total=total,
     )
     state["gate_progress"] = progress.gate_progress(counts, state["total"])
     state["msg"] = progress.progress_message(dict(counts, done=state["done"], elapsed=state["elapsed"]),

@@ -4,7 +4,7 @@
 
 ``tempest run`` prints one ``<test id> ... ok|SKIPPED: why|FAILED`` line per
 finished test (subunit-trace); the run script prints ``=== phase N/M`` before
-each ``tempest run`` and writes the number of listed tests to ``.run-total``.
+each ``tempest run`` and keeps ``tempest run --list-tests`` of each phase in ``.run-list-N``.
 
 * ``count_results(text)`` -- ``{passed, skipped, failed, phase}`` so far.
 * ``count_listed(text)`` -- test ids in ``tempest run --list-tests`` output.

@@ -23,7 +23,9 @@ def run_module(module, capsys, **args):
 def test_progress_while_running_and_when_done(tmp_path, capsys):
     (tmp_path / ".run-pid").write_text("%d\n" % os.getpid())
     (tmp_path / ".run-start").write_text("%d\n" % (int(time.time()) - 65))
-    (tmp_path / ".run-total").write_text("176\n")
+    (tmp_path / ".run-list-1").write_text("a.b.test_%d[id-1]\n" % 1 * 170 + "WARNING x\n")
+    (tmp_path / ".run-list-2").write_text("".join("c.d.test_%d\n" % i for i in range(6)))
+    (tmp_path / ".run-listed").write_text("")
     (tmp_path / "tempest-run.log").write_text(
         "=== phase 1/1: tempest run\n{0} a.b.test_x [1s] ... ok\n{1} a.b.test_y ... SKIPPED: off\n")
     res = run_module(tempest_progress, capsys, workspace=str(tmp_path), wait=0)
