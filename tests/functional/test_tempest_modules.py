@@ -12,7 +12,9 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import xml.etree.ElementTree as ET
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -153,3 +155,50 @@ def test_plan_bad_regex_names_the_key(tmp_path):
                     "    test_regex: 'a b'\n    workspace: %s\n" % tmp_path, check=False)
     assert proc.returncode != 0
     assert "tempest_test_regex: contains whitespace" in proc.stdout
+
+
+def test_tempest_conf_through_ansible_playbook_hides_the_password(tmp_path):
+    class Keystone(BaseHTTPRequestHandler):
+        def log_message(self, *_args):
+            pass
+
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(300)
+            self.end_headers()
+            self.wfile.write(b'{"versions": {"values": [{"id": "v3.14"}]}}')
+
+        def do_POST(self):  # noqa: N802 - http.server's name
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(201)
+            self.end_headers()
+            self.wfile.write(b'{"token": {"catalog": [{"type": "image", "endpoints": '
+                             b'[{"interface": "public", "url": "http://glance"}]}]}}')
+
+    server = HTTPServer(("127.0.0.1", 0), Keystone)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        (tmp_path / "clouds.yaml").write_text(
+            "clouds:\n  devstack-admin:\n    auth:\n      auth_url: http://127.0.0.1:%d/identity\n"
+            "      username: admin\n      password: pw-from-clouds-yaml\n      project_name: admin\n"
+            % server.server_address[1])
+        task = textwrap.dedent("""\
+            - name: %s
+              gatekit.devstack.tempest_conf:
+                path: %s/tempest.conf
+                clouds_yaml: %s/clouds.yaml
+                workspace: %s
+                overrides: {compute: {min_compute_nodes: 2}}
+              check_mode: %s
+              diff: true
+            """)
+        proc = playbook(tmp_path, task % ("preview", tmp_path, tmp_path, tmp_path, "true")
+                        + task % ("write", tmp_path, tmp_path, tmp_path, "false")
+                        + task % ("again", tmp_path, tmp_path, tmp_path, "false"))
+    finally:
+        server.shutdown()
+    assert "pw-from-clouds-yaml" not in proc.stdout
+    preview = results_of(proc, "preview")
+    assert preview["changed"] is True and preview["service_available"]["glance"] is True
+    assert results_of(proc, "write")["changed"] is True and results_of(proc, "again")["changed"] is False
+    text = (tmp_path / "tempest.conf").read_text()
+    assert "admin_password = pw-from-clouds-yaml\n" in text and "[compute]\nmin_compute_nodes = 2\n" in text
