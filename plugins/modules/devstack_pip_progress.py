@@ -8,9 +8,9 @@ module: devstack_pip_progress
 short_description: Follow a pip install started with async, with a progress line for the gate
 version_added: "0.2.0"
 description:
-  - Reads the result file of an C(async) task running C(pip) (its registered C(results_file)) and the
+  - "Reads the result file of an C(async) task running C(pip) (its registered C(results_file)) and the
     C(--log) file that pip writes, and returns whether the job has finished and C(gate_progress), one line
-    such as C(pip: keystone venv, installing 134 packages, 52s) (phase, packages, seconds since pip started).
+    such as C(pip: keystone venv, installing 134 packages, 52s) (phase, packages, seconds since pip started)."
   - Meant for an C(until) loop, in place of M(ansible.builtin.async_status); each retry shows the latest line.
   - When the job has finished, returns the job's own result; a failed job fails this task with the job's
     message, so a C(rescue) sees the failure as it would see the pip task's.

@@ -8,10 +8,10 @@ module: scrub_secrets
 short_description: Scrub secret values from a directory of collected logs, in place
 version_added: "0.2.0"
 description:
-  - Learns secret values from the O(sources) files and from every text file under O(path) - values of keys
+  - "Learns secret values from the O(sources) files and from every text file under O(path) - values of keys
     that look secret (password, secret, token, key, credential) in C(key = value), C(key: value) and
     C(KEY=value) lines, and passwords in connection URLs - and replaces every occurrence of them in every
-    text file under O(path) with C(<redacted>).
+    text file under O(path) with C(<redacted>)."
   - Binary files (a NUL byte in the first 4 KiB) are left alone. Missing sources are skipped.
   - Never returns a secret value; C(msg) says how many files changed.
 author:
