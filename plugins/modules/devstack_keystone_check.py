@@ -80,13 +80,16 @@ ARGUMENT_SPEC = {
     "clouds": {"type": "dict", "default": {}, "no_log": True},
     "require": {"type": "bool", "default": True},
 }
+# keystoneauth1's catalog reader; the tests put a fake in its place.
+CATALOG_OF = keystoneauth_catalog
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
-                           required_by={"names": "clouds_yaml"})
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     clouds = {}
+    if params["names"] and not params["clouds_yaml"]:
+        module.fail_json(msg="names: needs clouds_yaml, the file that holds them", key="names")
     if params["names"]:
         try:
             import yaml  # noqa: PLC0415  # only the venv running the module has it
@@ -103,7 +106,7 @@ def main():
         clouds.update((name, known[name]) for name in params["names"])
     clouds.update(params["clouds"])
     try:
-        result = check_clouds(clouds, keystoneauth_catalog, require=params["require"])
+        result = check_clouds(clouds, CATALOG_OF, require=params["require"])
     except ImportError:
         module.fail_json(msg=missing_required_lib("keystoneauth1"), exception=traceback.format_exc())
     except GatekitInputError as err:
