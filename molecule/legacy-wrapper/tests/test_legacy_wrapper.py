@@ -53,7 +53,7 @@ for p in ("/home/zuul/ws-prehook/gate-hook-ran", "/home/zuul/ws-prehook/safe-dev
 for f in ("testrepository.subunit", "testr_results.html", "devstack-gate-ansible.txt", "dg-local.conf.txt", "reproduce.sh"):
     snap["exists"][ws + "/logs/" + f] = os.path.isfile(ws + "/logs/" + f)
 snap["cmd"]["galaxy"] = sh("/opt/gatekit/venv/bin/ansible-galaxy collection list -p /opt/gatekit/collections gatekit.devstack")
-snap["cmd"]["mappings"] = sh("find /opt/gatekit /usr/local/gatekit -name 'legacy_mapping*.py'")
+snap["cmd"]["mappings"] = sh("find /opt/gatekit /usr/local/gatekit -path '*legacy*mapping*.py'")
 snap["cmd"]["no_workspace"] = sh("env -i PATH=/usr/bin:/bin %%s/devstack-vm-gate-wrap.sh" %% home)
 snap["cmd"]["sleepers"] = sh("pgrep -f 'sleep 317[12]'")
 snap["cmd"]["stack_log_names"] = sh("find %%s/logs/stack -name '*.log'" %% ws)

@@ -203,7 +203,21 @@ OTHER_KEYS = (
 )
 IGNORED_RE = re.compile(r"^(ZUUL_\w+|WORKSPACE|TOX_TESTENV_PASSENV|LOG_PATH|BASE_LOG_PATH|JOB_NAME|BUILD_\w+)$")
 PROJECT_BRANCH_RE = re.compile(r"^OVERRIDE_([A-Z0-9_]+)_PROJECT_BRANCH$")
+#: set by the legacy wrapper itself while it runs, never by the job.
+WRAPPER_KEYS = ("DEVSTACK_GATE_LOG_DIR",)
 OLD_NEUTRON_BRANCH_RE = re.compile(r"^stable/[a-n]")
+
+
+def reads_key(key):
+    """Whether ``legacy_env_to_native`` reads environment variable ``key``: ``DEVSTACK_GATE_*``,
+    ``OTHER_KEYS`` and ``OVERRIDE_<PROJECT>_PROJECT_BRANCH`` (never a ``WRAPPER_KEYS`` one)."""
+    return key not in WRAPPER_KEYS and (key.startswith(PREFIX) or key in OTHER_KEYS or bool(PROJECT_BRANCH_RE.match(key)))
+
+
+def job_key(key):
+    """Whether ``key`` belongs to a legacy job's environment: the keys the mapping reads, plus
+    those it knowingly ignores (``ZUUL_*``, ``WORKSPACE``, ...). What a re-run needs exported."""
+    return reads_key(key) or (key not in WRAPPER_KEYS and bool(IGNORED_RE.match(key)))
 
 
 def legacy_defaults(branch="master"):

@@ -99,13 +99,14 @@ dg_collect_logs() {
 }
 
 dg_write_reproduce() {
-    # The job's own settings (no secrets live in DEVSTACK_GATE_* or ZUUL_*) and hooks.
+    # The job's own settings (no secrets live in them) and hooks. Which variables make up
+    # the job is the legacy mapping's to say: the translator lists them.
     echo "#!/bin/bash"
     echo "# Re-run this job on a node where the gatekit.devstack.devstack_gate role is installed."
     local name
     while IFS= read -r name; do
         printf 'export %s=%q\n' "$name" "${!name}"
-    done < <(compgen -e | grep -E '^(DEVSTACK_GATE_\w+|DEVSTACK_PROJECT_FROM_GIT|DEVSTACK_LOCAL_CONFIG|DEVSTACK_SUBNODE_CONFIG|DEVSTACK_LOCALCONF|PROJECTS|ENABLED_SERVICES|OVERRIDE_\w+|TEMPEST_CONCURRENCY|OS_TEST_TIMEOUT|BUILD_TIMEOUT|ZUUL_\w+|WORKSPACE)$' | grep -vx DEVSTACK_GATE_LOG_DIR)
+    done < <("$GATEKIT_DG_PYTHON" "$GATEKIT_DG_HOME/dg_translate.py" --env-names)
     local hook
     for hook in pre_test_hook gate_hook post_test_hook; do
         if declare -F "$hook" >/dev/null; then
