@@ -824,10 +824,10 @@ class ImageBuild:
         p, runner = self.p, self.runner
         try:
             validate_inputs(p)
-            _check_host_inputs(p)
             self.base["recipe"] = image_recipe(p)
             if p.get("recipe_only"):
                 return dict(self.base, changed=False, msg="recipe of %s" % p["name"])
+            _check_host_inputs(p)
             if not p["authorized_keys"] and p["key_dir"]:
                 p["authorized_keys"], self.key_changed = controller_key(p["key_dir"], runner, check_mode)
             if not p["mirror"] or (p["distro"] == "debian" and not p["security_mirror"]):
