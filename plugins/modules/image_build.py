@@ -99,8 +99,8 @@ options:
       trusts (empty skips this pin; one is needed); default the table's.
     type: str
   venvs:
-    description: Virtual environments built from the wheelhouse at image time
-      (C({path: [requirement, ...]}), element C(gatekit-venvs), as C(DIB_GATEKIT_VENVS)).
+    description: "Virtual environments built from the wheelhouse at image time: a mapping
+      of path to requirements (element C(gatekit-venvs), as C(DIB_GATEKIT_VENVS))."
     type: dict
     default: {}
   env_vars:
