@@ -867,8 +867,8 @@ class ImageBuild:
             os.makedirs(os.path.join(p["cache_dir"], sub), exist_ok=True)
         lock = open(paths["lock"], "w")
         old_handlers = {s: signal.signal(s, _signal_handler) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-        log_path = os.path.join(paths["logs"], "%s-%s-%s.log" % (p["name"], key[:16],
-                                                                  _now().strftime("%Y%m%dT%H%M%SZ")))
+        stamp = _now().strftime("%Y%m%dT%H%M%SZ")
+        log_path = os.path.join(paths["logs"], "%s-%s-%s.log" % (p["name"], key[:16], stamp))
         status = builder = error = manifest = None
         built = reimported = False
         started = time.time()
@@ -929,5 +929,5 @@ class ImageBuild:
         pruned = prune(p["cache_dir"], p["keep"], paths["final"], manifest.get("podman_ref"), runner)
         return dict(self.base, changed=True, cache_hit=False, log=log_path, pruned=pruned,
                     image=image_fact(manifest, paths["final"], False),
-                    msg="built %s %s in %s (%s)" % (p["name"], key[:16], format_elapsed(time.time() - started),
-                                                   manifest.get("podman_ref")))
+                    msg="built %s %s in %s (%s)" % (
+                        p["name"], key[:16], format_elapsed(time.time() - started), manifest.get("podman_ref")))
