@@ -46,6 +46,22 @@ options:
       - Default the collection's image, V(gatekit-bookworm) (Debian bookworm).
     type: list
     elements: dict
+  recipe:
+    description:
+      - An image recipe returned by M(gatekit.devstack.image_build) (the build_image role's
+        C(build_image_recipe) fact). It becomes the first image, with the recipe's elements
+        (O(boot_elements) after the distro element) and its DIB environment as C(env_vars),
+        so nodepool builds the image that was built locally.
+    type: dict
+  recipe_overrides:
+    description: Keys of an O(images) entry that replace what comes from O(recipe).
+    type: dict
+    default: {}
+  boot_elements:
+    description: DIB elements added after the recipe's distro element so a cloud can boot the image.
+    type: list
+    elements: str
+    default: [vm, block-device-mbr]
   flavors:
     description:
       - Node sizes. Keys C(name), C(min_ram) (MiB) and/or C(flavor_name) (the cloud's flavor), C(description).
@@ -148,6 +164,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError, write_files_result
 from ansible_collections.gatekit.devstack.plugins.module_utils.image.nodepool import (
     dump_yaml,
+    image_from_recipe,
     render_launcher,
     render_nodepool,
 )
@@ -158,6 +175,9 @@ DESC_KEYS = ("images", "flavors", "labels", "providers", "zookeeper", "elements_
 
 def run(module):
     desc = {k: module.params[k] for k in DESC_KEYS if module.params.get(k) is not None}
+    if module.params["recipe"] is not None:
+        desc["images"] = [image_from_recipe(module.params["recipe"], module.params["boot_elements"],
+                                            module.params["recipe_overrides"])] + (desc.get("images") or [])
     nodepool = render_nodepool(desc)
     launcher = render_launcher(desc)
     files = []
@@ -181,6 +201,9 @@ def main():
             "nodepool_path": {"type": "path"},
             "launcher_path": {"type": "path"},
             "images": {"type": "list", "elements": "dict"},
+            "recipe": {"type": "dict"},
+            "recipe_overrides": {"type": "dict", "default": {}},
+            "boot_elements": {"type": "list", "elements": "str", "default": ["vm", "block-device-mbr"]},
             "flavors": {"type": "list", "elements": "dict"},
             "labels": {"type": "list", "elements": "dict"},
             "providers": {"type": "list", "elements": "dict"},

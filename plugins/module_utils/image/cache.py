@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Pure helpers of the build_image role and the image_build module.
 
-Cache key, cache layout, pruning, layout detection, DIB environment, element phase
-ordering, apt-sources parsing and progress parsing. No side effects beyond reading the
+Cache key, cache layout, pruning, layout detection, element phase ordering,
+apt-sources parsing and progress parsing. No side effects beyond reading the
 files a function is handed, so everything here is unit-tested without a build.
 """
 
@@ -17,31 +17,13 @@ import stat
 import subprocess
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.distro import DISTROS
 
 # Bump when the build procedure itself changes what an image holds: every cached image
 # is then rebuilt once.
 KEY_VERSION = 1
 
 BACKENDS = ("dib", "debootstrap")
-DISTROS = {
-    # distro: (DIB element, default release, default mirror, default security mirror)
-    "debian": ("debian-minimal", "bookworm", "http://deb.debian.org/debian",
-               "http://deb.debian.org/debian-security"),
-    "ubuntu": ("ubuntu-minimal", "noble", "http://archive.ubuntu.com/ubuntu",
-               "http://security.ubuntu.com/ubuntu"),
-}
-# Debian ships no Ubuntu archive keyring. An Ubuntu build fetches the ubuntu-keyring
-# package and trusts it only when it matches these pins (role defaults; see the README).
-UBUNTU_KEYRING_URL = ("http://archive.ubuntu.com/ubuntu/pool/main/u/ubuntu-keyring/"
-                      "ubuntu-keyring_2023.11.28.1_all.deb")
-UBUNTU_KEYRING_SHA256 = "36de43b15853ccae0028e9a767613770c704833f82586f28eb262f0311adb8a8"
-# Ubuntu Archive Automatic Signing Key (2018) <ftpmaster@ubuntu.com>
-UBUNTU_KEYRING_FINGERPRINT = "F6ECB3762474EDA9D21B7022871920D1991BC93C"
-UBUNTU_KEYRING_MEMBER = "usr/share/keyrings/ubuntu-archive-keyring.gpg"
-# What debootstrap runs for a release it has no script for (an older debootstrap than
-# the release): every Ubuntu release since 7.10 uses gutsy, every Debian one sid.
-DEBOOTSTRAP_FALLBACK_SCRIPTS = {"ubuntu": "gutsy", "debian": "sid"}
-DIB_DISTRO_ELEMENTS = tuple(v[0] for v in DISTROS.values())
 FORMATS = ("tar", "qcow2", "raw")
 LAYOUTS = ("auto", "partitioned", "partitionless")
 PHASES = ("prepare", "debootstrap", "install", "packages", "git-cache", "wheelhouse",
@@ -52,7 +34,7 @@ _DEB_RE = re.compile(r"^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$
 _ELEMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-# The partitionless layout of MACHINE.md: one loop device, one ext4 filesystem, no
+# The partitionless layout: one loop device, one ext4 filesystem, no
 # partition table, so no kpartx and no device-mapper.
 PARTITIONLESS_BLOCK_DEVICE_CONFIG = """\
 - local_loop:
@@ -273,7 +255,7 @@ def manifest_ok(manifest, build_dir):
 
 
 def image_fact(manifest, build_dir, cache_hit):
-    """The gatekit_image fact (CONTRACTS.md) from a manifest."""
+    """The gatekit_image fact from a manifest."""
     outputs = manifest.get("outputs") or {}
 
     def out(fmt):
@@ -359,7 +341,7 @@ def host_mirrors(entries, release):
 
 def default_mirrors(distro, release, host_id, host_release, apt_entries):
     """Mirrors for an image: the host's own when it runs the same distro, else upstream."""
-    up_mirror, up_security = DISTROS[distro][2:4]
+    up_mirror, up_security = DISTROS[distro]["mirror"], DISTROS[distro]["security_mirror"]
     if host_id == distro:
         mirror, security = host_mirrors(apt_entries, host_release)
         if mirror:
@@ -369,70 +351,19 @@ def default_mirrors(distro, release, host_id, host_release, apt_entries):
     return up_mirror, up_security
 
 
-# --- DIB --------------------------------------------------------------------------------
-
-def dib_elements(params, layout):
-    """The element list handed to disk-image-create."""
-    distro_element = DISTROS[params["distro"]][0]
-    els = [distro_element]
-    if layout == "partitioned":
-        els += ["vm", "block-device-mbr"]
-    if params.get("pip_cache", True):
-        els.append("pip-cache")
-    for el in params.get("elements") or []:
-        if el in els or el in DIB_DISTRO_ELEMENTS:
-            continue
-        if layout == "partitionless" and (el in ("vm", "bootloader") or el.startswith("block-device-")):
-            # A nodepool element list names the partitioned layout; without
-            # device-mapper it cannot be built (MACHINE.md), so it is left out.
-            continue
-        els.append(el)
-    return els
-
-
-def element_env(params, layout="partitionless"):
-    """DIB_* variables the gatekit elements (and DIB's distro elements) read. The same
-    dict drives both backends, so they see the same inputs."""
-    env = {
-        "DIB_RELEASE": params["release"],
-        "DIB_IMAGE_NAME": params["name"],
-        "DIB_GATEKIT_PACKAGES": " ".join(params.get("packages") or []),
-        "DIB_GATEKIT_WHEELS": " ".join(params.get("wheels") or []),
-        "DIB_GATEKIT_GIT_REPOS": " ".join(params.get("git_repos") or []),
-        "DIB_GATEKIT_CA_BUNDLE": params.get("ca_bundle") or "",
-        "DIB_GATEKIT_ZUUL_USER": params.get("zuul_user") or "zuul",
-        "DIB_GATEKIT_ZUUL_UID": str(params.get("zuul_uid") or 1000),
-        "DIB_GATEKIT_ZUUL_AUTHORIZED_KEYS": params.get("authorized_keys") or "",
-    }
-    if params.get("mirror"):
-        env["DIB_DISTRIBUTION_MIRROR"] = params["mirror"]
-    if params.get("security_mirror"):
-        env["DIB_DEBIAN_SECURITY_MIRROR"] = params["security_mirror"]
-    if layout == "partitionless":
-        # Nothing boots a kernel from a root-filesystem image.
-        env["DIB_GATEKIT_NO_KERNEL"] = "1"
-        if params["distro"] == "ubuntu":
-            # ubuntu-minimal installs DIB_UBUNTU_KERNEL only when it names a kernel it
-            # knows: skip linux-image-generic (and linux-firmware, ~300 MB) instead of
-            # downloading it for gatekit-base to purge again.
-            env["DIB_UBUNTU_KERNEL"] = "none"
-    for k, v in (params.get("env_vars") or {}).items():
-        env[str(k)] = str(v)
-    return env
-
+# --- apt sources -----------------------------------------------------------------------
 
 def apt_sources(distro, release, mirror, security_mirror):
     """sources.list text for the debootstrap backend (DIB's debian-minimal defaults)."""
+    comps = " ".join(DISTROS[distro]["components"])
     if distro == "ubuntu":
         # ubuntu-minimal's pockets (release, updates, security, backports), with the
         # security pocket from the security mirror when there is one.
-        comps = "main universe"
         lines = ["deb %s %s %s" % (mirror, release, comps),
                  "deb %s %s-updates %s" % (mirror, release, comps),
                  "deb %s %s-security %s" % (security_mirror or mirror, release, comps),
                  "deb %s %s-backports %s" % (mirror, release, comps)]
     else:
-        comps = "main"
         lines = ["deb %s %s %s" % (mirror, release, comps),
                  "deb %s %s-updates %s" % (mirror, release, comps)]
         if security_mirror:
@@ -513,7 +444,7 @@ def debootstrap_script(distro, release, scripts_dir):
     release, e.g. bookworm's for noble), None when that is missing too."""
     if os.path.isfile(os.path.join(scripts_dir, release)):
         return None
-    fallback = DEBOOTSTRAP_FALLBACK_SCRIPTS.get(distro)
+    fallback = DISTROS[distro]["debootstrap_fallback"] if distro in DISTROS else None
     if fallback and os.path.isfile(os.path.join(scripts_dir, fallback)):
         return fallback
     return None
@@ -618,6 +549,16 @@ def format_elapsed(seconds):
     seconds = int(max(0, seconds))
     m, s = divmod(seconds, 60)
     return "%dm%02ds" % (m, s) if m else "%ds" % s
+
+
+def progress_line(status, now):
+    """The gate_progress line of a running build's status: 'image: dib install (3/9), 2m10s'."""
+    steps = [ph for ph in PHASES if ph != "done"]
+    phase = status.get("phase") or "prepare"
+    words = [w for w in (status.get("backend"), phase) if w]
+    if phase in steps:
+        words.append("(%d/%d)" % (steps.index(phase) + 1, len(steps)))
+    return "image: %s, %s" % (" ".join(words), format_elapsed(now - status.get("started", now)))
 
 
 def parse_packages(text):

@@ -34,7 +34,12 @@ import copy
 import re
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
-from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.library import LABEL
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.distro import (
+    DEFAULT_DISTRO,
+    DISTROS,
+    LABEL,
+    default_release,
+)
 
 try:
     import yaml
@@ -43,9 +48,9 @@ try:
 except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
     HAS_YAML = False
 
-# The element list images_nodepool.md (section 3) gives for a built devstack node.
+# The element list of a devstack node nodepool builds.
 DEFAULT_ELEMENTS = (
-    "debian-minimal",
+    DISTROS[DEFAULT_DISTRO]["element"],
     "vm",
     "block-device-mbr",
     "simple-init",
@@ -60,7 +65,10 @@ DEFAULT_SECTION = "gatekit-base"
 # What this collection builds and runs when the description leaves a part out: the
 # build_image role's image, the label its zuul.d nodesets use, and the embedded pool
 # of the worker_pool role (containers gate-primary, gate-subnode-1).
-DEFAULT_IMAGES = ({"name": LABEL, "release": "bookworm"},)
+DEFAULT_RELEASE = default_release(DEFAULT_DISTRO)
+DEFAULT_IMAGES = ({"name": LABEL, "release": DEFAULT_RELEASE},)
+# What a cloud needs to boot an image built from a recipe: the partitioned layout.
+BOOT_ELEMENTS = ("vm", "block-device-mbr")
 DEFAULT_LABELS = ({"name": LABEL, "image": LABEL},)
 DEFAULT_PROVIDERS = (
     {
@@ -164,7 +172,7 @@ def normalize(desc):
         item = _mapping(raw, where, "image")
         image = {
             "name": _object_name(item, where),
-            "release": str(item.get("release") or "bookworm"),
+            "release": str(item.get("release") or DEFAULT_RELEASE),
             "elements": _str_list(item, "elements", where, DEFAULT_ELEMENTS),
             "formats": _str_list(item, "formats", where, DEFAULT_FORMATS),
             "username": str(item.get("username") or "zuul"),
@@ -331,6 +339,32 @@ def normalize(desc):
         "build_log_dir": desc.get("build_log_dir"),
         "section": section,
     }
+
+
+def image_from_recipe(recipe, boot_elements=BOOT_ELEMENTS, overrides=None):
+    """An ``images`` entry for the image an image_build recipe describes: the same
+    elements (with ``boot_elements`` after the distro element, so a cloud boots it)
+    and the same DIB environment, venvs included. ``overrides`` (keys of an images
+    entry) win."""
+    if not isinstance(recipe, dict) or not recipe.get("elements"):
+        raise GatekitInputError("recipe", "must be an image_build recipe (name, release, elements, env)")
+    elements = list(recipe["elements"][:1])
+    for el in list(boot_elements) + list(recipe["elements"][1:]):
+        if el not in elements:
+            elements.append(el)
+    image = {
+        "name": recipe["name"],
+        "release": recipe["release"],
+        "elements": elements,
+        "env_vars": dict(recipe.get("env") or {}),
+        "formats": list(DEFAULT_FORMATS),
+        "username": recipe.get("zuul_user") or "zuul",
+    }
+    overrides = dict(overrides or {})
+    if "release" in overrides:
+        image["env_vars"]["DIB_RELEASE"] = str(overrides["release"])
+    image.update(overrides)
+    return image
 
 
 def _drop_none(mapping):

@@ -28,7 +28,8 @@ ones this collection's playbooks target: ``primary``, ``subnodes``, ``workers``.
 
 import copy
 
-LABEL = "gatekit-bookworm"
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.distro import LABEL
+
 PLAYBOOKS = {
     "pre-run": "playbooks/zuul/pre.yaml",
     "run": "playbooks/zuul/run.yaml",

@@ -12,15 +12,12 @@ import pytest
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
 from ansible_collections.gatekit.devstack.plugins.module_utils.image.cache import (
     PARTITIONLESS_BLOCK_DEVICE_CONFIG,
-    UBUNTU_KEYRING_FINGERPRINT,
     apt_sources,
     cache_paths,
     choose_layout,
     compute_key,
     debootstrap_script,
     default_mirrors,
-    dib_elements,
-    element_env,
     environment_files,
     file_digest,
     format_elapsed,
@@ -45,6 +42,10 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.image.cache impor
     tree_digest,
     validate_inputs,
 )
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.distro import UBUNTU_KEYRING
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.recipe import dib_elements, element_env
+
+UBUNTU_KEYRING_FINGERPRINT = UBUNTU_KEYRING["fingerprint"]
 
 
 def params(**over):
