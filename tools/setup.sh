@@ -34,7 +34,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   did+=("apt packages")
 fi
 
-# 2. Podman host settings (MACHINE.md): runc, explicit ulimits. A drop-in under
+# 2. Podman host settings: runc (crun fails on this host's hybrid cgroups) and explicit
+# ulimits (the runtime's setrlimit fails without them). A drop-in under
 # containers.conf.d leaves the user's own containers.conf untouched.
 dropin=/etc/containers/containers.conf.d/50-gatekit.conf
 want=$'# Written by gatekit.devstack `make setup`: crun fails on hybrid cgroups and the\n# runtime\'s setrlimit fails without explicit ulimits on these hosts.\n[engine]\nruntime = "runc"\n\n[containers]\ndefault_ulimits = ["nofile=1024:4096", "nproc=4096:4096"]'

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """THE translation between devstack-gate's legacy environment and Zuul v3 job variables.
 
-One mapping, two front doors (DESIGN.md): the devstack-gate wrapper, the
+One mapping, two front doors: the devstack-gate wrapper, the
 ``devstack_gate_env`` module and the ``zuul_migrate`` module all call these
 functions; nothing re-implements them.  Pure functions over plain data.
 
@@ -35,7 +35,7 @@ API
     native meaning (REMOVE_STACK_SUDO, TIMEOUT_BUFFER, GRENADE, ...) when they
     differ from their default, so a round trip keeps them; native roles ignore it.
     Unknown ``DEVSTACK_GATE_*`` keys are reported, never turned into test-matrix
-    features (devstack-gate's test_matrix.py did that, reference 4 item 21).
+    features (devstack-gate's test_matrix.py turned any DEVSTACK_GATE_* name into one).
 
 ``native_to_legacy_env(job_vars, *, nodeset=None, required_projects=None, timeout=None,
                        override_checkout=None, group_vars=None, branch='master') -> dict``

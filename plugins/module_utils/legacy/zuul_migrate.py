@@ -3,7 +3,7 @@
 """Zuul v2 layout.yaml + devstack-gate JJB jobs -> native Zuul v3 configuration.
 
 Zuul's own ``zuul-migrate`` is gone and devstack-gate is retired; this is the
-replacement for the devstack-gate part of it (reference: jobs_zuul_jjb_style.md 1b).
+replacement for the devstack-gate part of it.
 
 Pipeline of pure steps (the module does the file I/O):
 

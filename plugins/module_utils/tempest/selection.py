@@ -5,7 +5,8 @@
 Pure functions, no filesystem access.  The run-tempest role of DevStack passes
 ``tox -e <envlist> -- <posargs>`` and lets tempest's tox.ini decide what the
 positional arguments mean; that is why ``tempest_test_regex`` only works with
-``tox_envlist: all`` there (reference section 3).  Here every envlist is a
+``tox_envlist: all`` there (tox.ini's ``all`` env alone passes
+``--regex {posargs}``).  Here every envlist is a
 list of *phases*, each one ``tempest run`` invocation with a selection regex,
 an exclusion regex and a serial flag, and the user's regex narrows every phase
 (logical AND), so it works with any envlist.

@@ -124,13 +124,13 @@ def test_devstack_tempest_plugins_not_overridden():
     )
     assert _value(res.text, "TEMPEST_PLUGINS") == '"someplugin"'
     assert len(res.warnings) == 1
-    # fix for reference 4 item 9: the warning shows the value, not "(True)"
+    # DevStack bug 9 of docs/modules/devstack_local_conf.md: the warning shows the value, not "(True)"
     assert '"someplugin"' in res.warnings[0]
     assert "heat-tempest-plugin, sahara-tests" in res.warnings[0]
     assert "(True)" not in res.warnings[0]
 
 
-# ---- "Extra exact outputs" (reference section 5) ----
+# ---- exact outputs: dependency order, cycles, services ----
 
 
 def test_vars_dependency_order_exact():
@@ -160,7 +160,7 @@ def test_services_base_false_disables_all():
 
 
 def test_services_without_base_list_keep_defaults():
-    # DevStack emitted disable_all_services here (reference 4 item 8); base is true,
+    # DevStack emitted disable_all_services here (bug 8 of docs/modules/devstack_local_conf.md); base is true,
     # so DevStack's default service set stays and only the changes are listed.
     res = render_local_conf(services=OrderedDict([("cinder", True), ("horizon", False), ("x", "yes")]))
     assert res.text == ("[[local|localrc]]\nenable_service cinder\ndisable_service horizon\nenable_service x\n\n")
@@ -302,7 +302,7 @@ def test_libs_from_git_extend():
     assert _value(res.text, "LIBS_FROM_GIT") == "nova,oslo.messaging,oslo.db"
 
 
-# ---- value text and quoting (reference 4 items 5, 6) ----
+# ---- value text and quoting (bugs 5, 6 of docs/modules/devstack_local_conf.md) ----
 
 
 @pytest.mark.parametrize(
