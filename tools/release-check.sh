@@ -86,6 +86,6 @@ case "$build" in "$WORK/run/builds/"*) ;; *) fail "the build is not under $WORK/
 for f in index.html job-output.json tempest_summary.json junit.xml jobs/zuul.d/jobs.yaml; do
   [ -e "$build/$f" ] || fail "the build has no $f"
 done
-grep -q "gatekit_root: $WORK/collections/ansible_collections/gatekit/devstack$" "$build/job-vars.yml" \
-  || fail "the gate did not run from the installed collection (job-vars.yml gatekit_root)"
+grep -q "gate_root: $WORK/collections/ansible_collections/gatekit/devstack$" "$build/job-vars.yml" \
+  || fail "the gate did not run from the installed collection (job-vars.yml gate_root)"
 say "PASSED in $((SECONDS - t0)) s: $(basename "$tarball") installs and its gate passes; build $build"

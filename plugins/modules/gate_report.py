@@ -65,11 +65,11 @@ options:
 EXAMPLES = r"""
 - name: Write the report of this build
   gatekit.devstack.gate_report:
-    build_dir: "{{ gatekit_build_dir }}"
-    build_id: "{{ gatekit_build_id }}"
+    build_dir: "{{ gate_build_dir }}"
+    build_id: "{{ gate_build_id }}"
     verdict: PASSED
-    job: "{{ gatekit_job }}"
-    stages: "{{ gatekit_stages }}"
+    job: "{{ gate_job }}"
+    stages: "{{ gate_stage_results }}"
     summary: "{{ tempest_summary }}"
 """
 
