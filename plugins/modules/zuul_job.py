@@ -63,7 +63,7 @@ options:
   resolve:
     description:
       - Apply the job's parent chain. V(false) takes O(job) as given (a job already resolved,
-        or one whose parent is defined outside the configuration): no schema check, no chain.
+        or one whose parent is defined outside the configuration) - no schema check, no chain.
     type: bool
     default: true
     version_added: 0.3.0
