@@ -44,7 +44,7 @@ options:
     description: The gate's verdict.
     type: str
     required: true
-    choices: [PASSED, FAILED, INCOMPLETE]
+    choices: [PASSED, FAILED]
   job:
     description: The job spec (C(name), C(parent), C(nodeset), C(voting) are shown).
     type: dict
@@ -100,7 +100,7 @@ def main():
             "build_dir": {"type": "path", "required": True},
             "build_id": {"type": "str", "required": True},
             "started": {"type": "str", "default": ""},
-            "verdict": {"type": "str", "required": True, "choices": ["PASSED", "FAILED", "INCOMPLETE"]},
+            "verdict": {"type": "str", "required": True, "choices": ["PASSED", "FAILED"]},
             "job": {"type": "dict", "default": {}},
             "stages": {"type": "list", "elements": "dict", "default": []},
             "summary": {"type": "dict", "default": {}},
