@@ -62,9 +62,12 @@ def shape_problems(job):
 def check_shape(job):
     """Raise GatekitInputError with every shape problem of ``job`` (see shape_problems)."""
     problems = shape_problems(job)
-    if problems:
-        first, _, rest = problems[0].partition(": ")
-        raise GatekitInputError(first, "; ".join([rest] + problems[1:]) if rest else problems[0])
+    if not problems:
+        return
+    key, sep, reason = problems[0].partition(": ")
+    if not sep:
+        raise GatekitInputError("job", "; ".join(problems))
+    raise GatekitInputError(key, "; ".join([reason] + problems[1:]))
 
 
 def gate_spec(job, nodes=None, node_count=None, known_nodesets=None):
@@ -106,6 +109,5 @@ def gate_spec(job, nodes=None, node_count=None, known_nodesets=None):
         "voting": job.get("voting", True),
         "vars": dict(job.get("vars", {})),
         "group_vars": {group: dict(v) for group, v in job.get("group-vars", {}).items()},
-        "node_vars": [dict(host_vars.get(name, {})) for name in names] if names else [{} for _ in range(count)],
+        "node_vars": [dict(host_vars.get(name, {})) for name in names] if names else [{} for index in range(count)],
     }
-

@@ -110,3 +110,9 @@ def test_host_vars_must_name_nodes():
 def test_the_resolved_job_is_checked_too():
     with pytest.raises(GatekitInputError, match="^timeout: must be a positive integer"):
         gate_spec(dict(JOB, timeout=-1), nodes=["controller", "compute1"])
+
+
+def test_not_a_mapping_is_named_as_the_job():
+    with pytest.raises(GatekitInputError) as err:
+        check_shape([JOB])
+    assert str(err.value).startswith("job: must be a mapping")
