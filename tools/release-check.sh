@@ -42,7 +42,7 @@ tar tzf "$tarball" > "$WORK/files.txt"
 bad=$(grep -E '^(builds|\.venv[^/]*|tests|molecule|bench|tools|ansible_collections|\.cache|\.ansible|\.pytest_cache|\.ruff_cache|\.ci)/|(^|/)__pycache__/|\.pyc$|\.log$|\.tar\.gz$|\.bak(\.[0-9]+)?$' "$WORK/files.txt" || true)
 [ -z "$bad" ] || fail "the tarball carries files that are not collection content:
 $bad"
-need=(MANIFEST.json FILES.json README.md meta/runtime.yml playbooks/site.yml playbooks/stage.yml playbooks/teardown.yml
+need=(MANIFEST.json FILES.json README.md meta/runtime.yml playbooks/site.yml playbooks/vars/gate_stages.yml playbooks/teardown.yml
       jobs/default.yml zuul.d/jobs.yaml zuul.d/nodesets.yaml playbooks/zuul/pre.yaml playbooks/zuul/run.yaml
       playbooks/zuul/post.yaml changelogs/changelog.yaml)
 for role in "$WORK"/src/roles/*/; do need+=("roles/$(basename "$role")/tasks/main.yml"); done
