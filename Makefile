@@ -34,9 +34,9 @@ setup-gate:
 	@bash tools/setup.sh
 
 gate: setup-gate
-	$(GATE_OUTPUT) ansible-playbook site.yml -e gatekit_job_file=$(abspath $(JOB)) \
-	  $(if $(ZUUL_CONFIG),-e gatekit_zuul_config=$(abspath $(ZUUL_CONFIG)) -e gatekit_zuul_job=$(JOB_NAME)) \
-	  -e gatekit_keep_workers=$(KEEP_WORKERS) $(GATE_ARGS)
+	$(GATE_OUTPUT) ansible-playbook site.yml -e gate_job_file=$(abspath $(JOB)) \
+	  $(if $(ZUUL_CONFIG),-e gate_zuul_config=$(abspath $(ZUUL_CONFIG)) -e gate_zuul_job=$(JOB_NAME)) \
+	  -e gate_keep_workers=$(KEEP_WORKERS) $(GATE_ARGS)
 
 test: setup
 	@bash tools/run-tests.sh all

@@ -29,7 +29,7 @@ if [ "${GATE_BENCH_COLD:-0}" = 1 ]; then
   rm -rf "$HOME/.cache/gatekit/images"
   run_gate cold
 fi
-run_gate warm -e gatekit_keep_workers=true
+run_gate warm -e gate_keep_workers=true
 ws=$(grep -E '^tempest_workspace:' roles/tempest/defaults/main.yml | sed -E 's/^[^:]+: *//; s/"//g')
 user=$(grep -E '^tempest_user:' roles/tempest/defaults/main.yml | sed -E 's/^[^:]+: *//; s/"//g')
 t0=$SECONDS

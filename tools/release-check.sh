@@ -42,7 +42,7 @@ tar tzf "$tarball" > "$WORK/files.txt"
 bad=$(grep -E '^(builds|\.venv[^/]*|tests|molecule|bench|tools|ansible_collections|\.cache|\.ansible|\.pytest_cache|\.ruff_cache|\.ci)/|(^|/)__pycache__/|\.pyc$|\.log$|\.tar\.gz$|\.bak(\.[0-9]+)?$' "$WORK/files.txt" || true)
 [ -z "$bad" ] || fail "the tarball carries files that are not collection content:
 $bad"
-need=(MANIFEST.json FILES.json README.md meta/runtime.yml playbooks/site.yml playbooks/stage.yml playbooks/teardown.yml
+need=(MANIFEST.json FILES.json README.md meta/runtime.yml playbooks/site.yml playbooks/vars/gate_stages.yml playbooks/teardown.yml
       jobs/default.yml zuul.d/jobs.yaml zuul.d/nodesets.yaml playbooks/zuul/pre.yaml playbooks/zuul/run.yaml
       playbooks/zuul/post.yaml changelogs/changelog.yaml)
 for role in "$WORK"/src/roles/*/; do need+=("roles/$(basename "$role")/tasks/main.yml"); done
@@ -86,6 +86,6 @@ case "$build" in "$WORK/run/builds/"*) ;; *) fail "the build is not under $WORK/
 for f in index.html job-output.json tempest_summary.json junit.xml jobs/zuul.d/jobs.yaml; do
   [ -e "$build/$f" ] || fail "the build has no $f"
 done
-grep -q "gatekit_root: $WORK/collections/ansible_collections/gatekit/devstack$" "$build/job-vars.yml" \
-  || fail "the gate did not run from the installed collection (job-vars.yml gatekit_root)"
+grep -q "gate_root: $WORK/collections/ansible_collections/gatekit/devstack$" "$build/job-vars.yml" \
+  || fail "the gate did not run from the installed collection (job-vars.yml gate_root)"
 say "PASSED in $((SECONDS - t0)) s: $(basename "$tarball") installs and its gate passes; build $build"

@@ -85,7 +85,7 @@ do_e2e() {
   local out
   out=$(mktemp "${TMPDIR:-/tmp}/gatekit-e2e-output.XXXXXX"); tmpdirs+=("$out")
   step "end-to-end: ansible-playbook site.yml" bash -c 'set -o pipefail
-    ANSIBLE_STDOUT_CALLBACK=gatekit.devstack.gate ansible-playbook site.yml -e gatekit_job_file="$1" -e gatekit_keep_workers=true 2>&1 | tee "$2"' \
+    ANSIBLE_STDOUT_CALLBACK=gatekit.devstack.gate ansible-playbook site.yml -e gate_job_file="$1" -e gate_keep_workers=true 2>&1 | tee "$2"' \
     _ "$ROOT/jobs/default.yml" "$out"
   step "end-to-end: the gate report in Chromium" env GATEKIT_BUILD_DIR="$ROOT/builds/latest" \
     pytest -q -p no:cacheprovider tests/functional/test_gate_report.py

@@ -22,9 +22,7 @@ description:
     (at the same verbosity, with its own options such as C(callback_result_format)) is written
     to C(<gate_build_dir>/ansible.log), buffered until the directory is known, then written as it
     comes, so the file is complete when the gate fails too.
-  - Without stage events (a playbook that is not the gate, or the gate's older stage engine),
-    each play's name is its stage line, and the older engine's C(gatekit_build_dir) stands in
-    for C(gate_build_dir).
+  - Without stage events (a playbook that is not the gate), each play's name is its stage line.
   - On a terminal the progress line is updated in place; otherwise (CI, a pipe, C(| tee)) a stage
     prints at most one progress line per O(progress_interval) seconds, plus its last one.
   - C(make gate) selects it; C(make gate V=1) keeps Ansible's default output.
@@ -63,7 +61,6 @@ except ImportError:  # pragma: no cover - another ansible-core: summary_text() b
 STAGE_FACT = "gate_stage_event"
 BUILD_DIR_FACT = "gate_build_dir"
 # The stage engine from before this protocol names the directory so; gate_build_dir wins.
-OLD_BUILD_DIR_FACT = "gatekit_build_dir"
 PROGRESS_KEY = "gate_progress"
 TERMINAL_TAG = "gate_terminal"
 LOG_NAME = "ansible.log"
@@ -336,7 +333,6 @@ class CallbackModule(CallbackBase):
         self._stage_events = False
         self._task_name = ""
         self._log_dir = None
-        self._log_dir_is_old = False
         self._last_event = None
 
     def set_options(self, task_keys=None, var_options=None, direct=None):
@@ -408,11 +404,8 @@ class CallbackModule(CallbackBase):
         facts = result.result.get("ansible_facts") if isinstance(result.result, dict) else None
         if not isinstance(facts, dict):
             return
-        if facts.get(BUILD_DIR_FACT):
-            if self._log_dir is None or self._log_dir_is_old:
-                self._log_dir, self._log_dir_is_old = str(facts[BUILD_DIR_FACT]), False
-        elif facts.get(OLD_BUILD_DIR_FACT) and self._log_dir is None:
-            self._log_dir, self._log_dir_is_old = str(facts[OLD_BUILD_DIR_FACT]), True
+        if facts.get(BUILD_DIR_FACT) and self._log_dir is None:
+            self._log_dir = str(facts[BUILD_DIR_FACT])
         event = facts.get(STAGE_FACT)
         if isinstance(event, dict):
             self._stage_events = True

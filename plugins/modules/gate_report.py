@@ -37,7 +37,7 @@ options:
     description: The gate's verdict.
     type: str
     required: true
-    choices: [PASSED, FAILED, INCOMPLETE]
+    choices: [PASSED, FAILED]
   job:
     description: The job spec (C(name), C(parent), C(nodeset), C(voting) are shown).
     type: dict
@@ -58,11 +58,11 @@ options:
 EXAMPLES = r"""
 - name: Write the report of this build
   gatekit.devstack.gate_report:
-    build_dir: "{{ gatekit_build_dir }}"
-    build_id: "{{ gatekit_build_id }}"
+    build_dir: "{{ gate_build_dir }}"
+    build_id: "{{ gate_build_id }}"
     verdict: PASSED
-    job: "{{ gatekit_job }}"
-    stages: "{{ gatekit_stages }}"
+    job: "{{ gate_job }}"
+    stages: "{{ gate_stage_results }}"
     summary: "{{ tempest_summary }}"
 """
 
@@ -93,7 +93,7 @@ def main():
             "build_dir": {"type": "path", "required": True},
             "build_id": {"type": "str", "required": True},
             "started": {"type": "str", "default": ""},
-            "verdict": {"type": "str", "required": True, "choices": ["PASSED", "FAILED", "INCOMPLETE"]},
+            "verdict": {"type": "str", "required": True, "choices": ["PASSED", "FAILED"]},
             "job": {"type": "dict", "default": {}},
             "stages": {"type": "list", "elements": "dict", "default": []},
             "summary": {"type": "dict", "default": {}},

@@ -21,14 +21,11 @@ description:
 author:
   - gatekit.devstack developers (@gatekit)
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
+  - gatekit.devstack.attributes
 attributes:
-  check_mode:
-    support: full
   diff_mode:
+    description: Reads only; there is nothing to diff.
     support: none
-  platform:
-    platforms: posix
 options:
   config:
     description:
@@ -63,6 +60,37 @@ options:
     description: The branch that job variants (C(branches)) are matched against.
     type: str
     default: master
+  resolve:
+    description:
+      - Apply the job's parent chain. V(false) takes O(job) as given (a job already resolved,
+        or one whose parent is defined outside the configuration) - no schema check, no chain.
+    type: bool
+    default: true
+    version_added: 0.3.0
+  spec:
+    description:
+      - Also check the job as a gate job spec and return RV(spec) - C(name) a job name,
+        C(vars) a mapping, C(timeout) a positive integer, C(voting) a boolean, a nodeset with
+        at least one node, C(host-vars) keyed by the nodeset's nodes, C(group-vars) a mapping
+        of group name to variables - every problem naming its key.
+      - The job as written (O(job), O(job_file)) is checked for its shape before its parent
+        chain is applied, the resolved job for its nodes after.
+    type: bool
+    default: false
+    version_added: 0.3.0
+  nodesets:
+    description:
+      - With O(spec), the number of nodes of nodesets that are not defined in the Zuul
+        configuration (name -> count).
+    type: dict
+    default: {}
+    version_added: 0.3.0
+  node_count:
+    description:
+      - With O(spec) and O(resolve=false) (no Zuul configuration is read), the number of nodes
+        of a named nodeset that is not in O(nodesets).
+    type: int
+    version_added: 0.3.0
 """
 
 EXAMPLES = r"""
@@ -108,21 +136,49 @@ nodes:
   type: list
   elements: str
   sample: [controller, compute1]
+spec:
+  description:
+    - With O(spec), the job laid out for the gate's hosts - C(name), C(nodeset), C(node_count),
+      C(nodes), C(timeout), C(voting), C(vars) (every host), C(group_vars) (group name ->
+      variables, over C(vars) on that group's hosts) and C(node_vars) (per node position, its
+      C(host-vars), applied last).
+  returned: when O(spec) is true
+  type: dict
+  sample:
+    name: gatekit-tempest-multinode
+    nodeset: gatekit-two-node
+    node_count: 2
+    nodes: [controller, compute1]
+    timeout: 7200
+    voting: true
+    vars: {tox_envlist: all}
+    group_vars: {subnodes: {devstack_services: {tempest: false}}}
+    node_vars: [{}, {}]
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
+from ansible_collections.gatekit.devstack.plugins.module_utils.gate.job_spec import gate_spec, shape_problems
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.job import (
     collect,
     load_job_file,
     load_paths,
-    node_count,
     node_names,
     plain,
     resolve,
 )
 from ansible_collections.gatekit.devstack.plugins.module_utils.zuul.schema import check_job
+
+
+def _given_job_problems(params):
+    """Problems of the job as written: its shape (with ``spec``) and Zuul's schema (when resolving)."""
+    problems = shape_problems(params["job"]) if params["spec"] else []
+    if params["resolve"]:
+        errors = []
+        check_job(params["job"], params["job_file"] or "job", errors)
+        problems += ["%s: %s" % (path, reason) for path, reason in errors]
+    return problems
 
 
 def main():
@@ -134,39 +190,53 @@ def main():
             "name": {"type": "str"},
             "library": {"type": "list", "elements": "path", "default": []},
             "branch": {"type": "str", "default": "master"},
+            "resolve": {"type": "bool", "default": True},
+            "spec": {"type": "bool", "default": False},
+            "nodesets": {"type": "dict", "default": {}},
+            "node_count": {"type": "int"},
         },
         required_one_of=[("config", "job", "job_file")],
         mutually_exclusive=[("job", "job_file")],
         supports_check_mode=True,
     )
     params = module.params
+    if not params["resolve"] and params["job"] is None and params["job_file"] is None:
+        module.fail_json(msg="resolve: false takes a job as given: give job or job_file")
     if params["job_file"]:
         try:
             params["job"] = load_job_file(params["job_file"])
         except GatekitInputError as err:
             module.fail_json(msg=str(err))
     if params["job"] is not None:
-        errors = []
-        check_job(params["job"], params["job_file"] or "job", errors)
-        if errors:
-            module.fail_json(msg="; ".join("%s: %s" % (path, reason) for path, reason in errors),
-                             errors=["%s: %s" % (path, reason) for path, reason in errors])
+        problems = _given_job_problems(params)
+        if problems:
+            module.fail_json(msg="; ".join(problems), errors=problems)
     name = params["name"] or (params["job"] or {}).get("name")
-    if not name:
+    if not name and params["resolve"]:
         module.fail_json(msg="name: give the job to resolve (or a job with a `name`)")
+    nodesets = {}
     try:
-        jobs, nodesets = load_paths(list(params["library"]) + ([params["config"]] if params["config"] else []))
-        if params["job"] is not None:
-            collect([{"job": params["job"]}], "job", jobs, nodesets)
-        job = resolve(jobs, name, params["branch"])
+        if params["resolve"]:
+            jobs, nodesets = load_paths(list(params["library"]) + ([params["config"]] if params["config"] else []))
+            if params["job"] is not None:
+                collect([{"job": params["job"]}], "job", jobs, nodesets)
+            job = plain(resolve(jobs, name, params["branch"]))
+        else:
+            job = plain(params["job"])
     except GatekitInputError as err:
         module.fail_json(msg=str(err))
     except (OSError, UnicodeDecodeError) as err:
         module.fail_json(msg="config: cannot read %s: %s" % (params["config"], err))
-    if job["abstract"]:
+    if job.get("abstract"):
         module.fail_json(msg="%s: the job is abstract; run one of its children" % name)
-    module.exit_json(changed=False, job=plain(job), node_count=node_count(job.get("nodeset"), nodesets),
-                     nodes=node_names(job.get("nodeset"), nodesets))
+    nodes = node_names(job.get("nodeset"), nodesets)
+    result = {"changed": False, "job": job, "node_count": None if nodes is None else len(nodes), "nodes": nodes}
+    if params["spec"]:
+        try:
+            result["spec"] = gate_spec(job, nodes=nodes, node_count=None if params["resolve"] else params["node_count"], known_nodesets=params["nodesets"])
+        except GatekitInputError as err:
+            module.fail_json(msg="%s: %s" % (name, err))
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -53,22 +53,22 @@ ZUUL_CYCLE = """\
 
 CASES = [
     # ---- job specs given to `make gate JOB=...` (site.yml, prepare stage) ----
-    case("job-missing-file", "job", None, extra={"gatekit_job_file": "{tmp}/no-such-job.yml"},
+    case("job-missing-file", "job", None, extra={"gate_job_file": "{tmp}/no-such-job.yml"},
          expect=[r"job_file: \S*/no-such-job\.yml does not exist"], absent=["builds"]),
     case("job-not-yaml", "job", "name: [unclosed\n", expect=[r"job\.yml: not valid YAML"], absent=["builds"]),
     case("job-not-a-mapping", "job", "- name: x\n", expect=[r"job\.yml: a job spec is a mapping .* got list"], absent=["builds"]),
     case("job-unknown-parent", "job", "name: gk-x\nparent: no-such-parent\n",
          expect=[r"gk-x\.parent", r"no-such-parent", r"not defined"], absent=["builds"]),
     case("job-parent-cycle", "job", None, files={"zuul.d/jobs.yaml": ZUUL_CYCLE},
-         extra={"gatekit_zuul_config": "{tmp}/zuul.d", "gatekit_zuul_job": "gk-a"},
+         extra={"gate_zuul_config": "{tmp}/zuul.d", "gate_zuul_job": "gk-a"},
          expect=[r"\.parent", r"parent cycle", r"gk-a -> gk-b -> gk-c -> gk-a"], absent=["builds"]),
     case("job-self-parent", "job", "name: gk-x\nparent: gk-x\n",
          expect=[r"gk-x\.parent", r"(cycle|itself)"], absent=["builds"]),
     case("job-unknown-zuul-job", "job", None, files={"zuul.d/jobs.yaml": ZUUL_CYCLE},
-         extra={"gatekit_zuul_config": "{tmp}/zuul.d", "gatekit_zuul_job": "gk-nope"},
+         extra={"gate_zuul_config": "{tmp}/zuul.d", "gate_zuul_job": "gk-nope"},
          expect=[r"gk-nope", r"no job named"], absent=["builds"]),
     case("job-missing-zuul-config", "job", None,
-         extra={"gatekit_zuul_config": "{tmp}/no-zuul.d", "gatekit_zuul_job": "gk-a"},
+         extra={"gate_zuul_config": "{tmp}/no-zuul.d", "gate_zuul_job": "gk-a"},
          expect=[r"config", r"no-zuul\.d does not exist"], absent=["builds"]),
     case("job-timeout-not-number", "job", "name: gk-x\nparent: gatekit-tempest\ntimeout: soon\n",
          expect=[r"job\.yml\.timeout: expected an integer, got str .soon"], absent=["builds"]),
@@ -270,8 +270,8 @@ def run_case(spec, tmp_path):
         extra = _fill(spec["extra"], tmp)
         if target is not None:
             (work / "job.yml").write_text(target)
-            extra.setdefault("gatekit_job_file", tmp + "/job.yml")
-        extra.setdefault("gatekit_builds_dir", tmp + "/builds")
+            extra.setdefault("gate_job_file", tmp + "/job.yml")
+        extra.setdefault("gate_builds_dir", tmp + "/builds")
         # A safety net, should a case ever get past prepare: no worker of anyone else's
         # pool is touched (own prefix and network, and an engine that is not there).
         extra.update(worker_pool_name_prefix="gkbad", worker_pool_network="gkbad",

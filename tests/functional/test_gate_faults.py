@@ -22,7 +22,7 @@ def test_primary_killed_during_tempest(tmp_path):
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_FORCE_COLOR="0")
     cmd = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), str(ROOT / "site.yml"),
            "-e", "worker_pool_name_prefix=%s" % PREFIX, "-e", "worker_pool_network=%s" % PREFIX,
-           "-e", "gatekit_builds_dir=%s" % builds]
+           "-e", "gate_builds_dir=%s" % builds]
     log = tmp_path / "gate.log"
     with open(log, "w") as out:
         gate = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

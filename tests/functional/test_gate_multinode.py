@@ -23,9 +23,9 @@ def test_multinode_gate_runs_tempest_from_the_subnode(tmp_path):
     builds = tmp_path / "builds"
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_FORCE_COLOR="0")
     cmd = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), str(ROOT / "site.yml"),
-           "-e", "gatekit_job_file=%s" % (ROOT / "jobs" / "multinode.yml"),
+           "-e", "gate_job_file=%s" % (ROOT / "jobs" / "multinode.yml"),
            "-e", "worker_pool_name_prefix=%s" % PREFIX, "-e", "worker_pool_network=%s" % PREFIX,
-           "-e", "gatekit_builds_dir=%s" % builds, "-e", "tempest_test_regex=%s" % REGEX]
+           "-e", "gate_builds_dir=%s" % builds, "-e", "tempest_test_regex=%s" % REGEX]
     result = subprocess.run(cmd, cwd=ROOT, env=env, text=True, capture_output=True, check=False)
     output = result.stdout + result.stderr
     (tmp_path / "gate.log").write_text(output)

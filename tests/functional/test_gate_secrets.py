@@ -150,7 +150,7 @@ needs_gate = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def worker():
     if not _worker_running():
-        pytest.fail("the held worker %s is not running: run the gate with -e gatekit_keep_workers=true "
+        pytest.fail("the held worker %s is not running: run the gate with -e gate_keep_workers=true "
                     "(GATEKIT_WORKER names another worker)" % WORKER)
     return WORKER
 

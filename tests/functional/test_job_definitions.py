@@ -73,7 +73,7 @@ needs_nodepool = pytest.mark.skipif(not os.path.exists(NODEPOOL), reason="needs 
 def run_jobs_playbook(tmp_path, job_file, dest, check=False):
     """ansible-playbook playbooks/jobs.yml; returns (returncode, output, {ok, changed, failed})."""
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_LOCAL_TEMP=str(tmp_path / ".ansible-tmp"))
-    # job_file "@FILE" passes FILE as extra vars instead (a gatekit_job dict)
+    # job_file "@FILE" passes FILE as extra vars instead (a gate_job dict)
     job_arg = job_file if str(job_file).startswith("@") else "job_file=%s" % job_file
     args = [os.path.join(BIN, "ansible-playbook"), PLAYBOOK, "-e", job_arg, "-e", "jobs_dest=%s" % dest]
     if check:
@@ -246,7 +246,7 @@ def test_bad_spec_fails_naming_the_key_and_writes_nothing(tmp_path, spec, messag
 
 
 def test_a_job_resolved_from_a_zuul_config_is_rendered_without_its_bookkeeping(tmp_path):
-    """site.yml with gatekit_zuul_config hands over the job zuul_job resolved (chain, playbooks)."""
+    """site.yml with gate_zuul_config hands over the job zuul_job resolved (chain, playbooks)."""
     resolved = {
         "name": "my-project-tempest",
         "parent": "gatekit-tempest",
@@ -261,7 +261,7 @@ def test_a_job_resolved_from_a_zuul_config_is_rendered_without_its_bookkeeping(t
         "vars": {"devstack_services": {"mysql": True, "keystone": True, "tempest": True}, "tox_envlist": "smoke"},
     }
     extra = tmp_path / "extra.yml"
-    extra.write_text(yaml.safe_dump({"gatekit_job": resolved}))
+    extra.write_text(yaml.safe_dump({"gate_job": resolved}))
     code, output, _counts = run_jobs_playbook(tmp_path, "@" + str(extra), tmp_path / "out")
     assert code == 0, output[-3000:]
     job = yaml.safe_load((tmp_path / "out" / "zuul.d" / "jobs.yaml").read_text())[0]["job"]
@@ -318,7 +318,7 @@ def test_legacy_filters_name_the_bad_key(tmp_path):
 
 def test_a_job_from_a_zuul_config_renders_too(tmp_path):
     extra = tmp_path / "extra.yml"
-    extra.write_text(yaml.safe_dump({"gatekit_zuul_config": os.path.join(ROOT, "zuul.d"), "gatekit_zuul_job": "gatekit-tempest-multinode"}))
+    extra.write_text(yaml.safe_dump({"gate_zuul_config": os.path.join(ROOT, "zuul.d"), "gate_zuul_job": "gatekit-tempest-multinode"}))
     code, output, _counts = run_jobs_playbook(tmp_path, "@" + str(extra), tmp_path / "out")
     assert code == 0, output[-3000:]
     job = yaml.safe_load((tmp_path / "out" / "zuul.d" / "jobs.yaml").read_text())[0]["job"]

@@ -248,8 +248,8 @@ CHECKS = [
     (r"^cat builds/keystone-v3/migration-report\.md$", check_printed),
     (r"^ls builds/keystone-v3/zuul\.d$", check_migrated_ls),
     (r"^cat builds/keystone-v3/zuul\.d/migrated-jobs\.yaml$", check_migrated_jobs),
-    (r"^ansible-playbook playbooks/jobs\.yml -e gatekit_zuul_config=builds/keystone-v3/zuul\.d "
-     r"-e gatekit_zuul_job=tempest-dsvm-keystone-plugin -e jobs_dest=builds/keystone-v3-defs$", check_resolved_defs),
+    (r"^ansible-playbook playbooks/jobs\.yml -e gate_zuul_config=builds/keystone-v3/zuul\.d "
+     r"-e gate_zuul_job=tempest-dsvm-keystone-plugin -e jobs_dest=builds/keystone-v3-defs$", check_resolved_defs),
     (r"^grep -A4 'devstack_services:' builds/keystone-v3-defs/zuul\.d/jobs\.yaml$", check_printed),
 ]
 

@@ -223,11 +223,3 @@ def test_a_stage_event_set_on_several_hosts_prints_once():
     assert callback._log_dir == "/b"
 
 
-def test_the_build_directory_of_the_older_engine_until_gate_build_dir_comes():
-    callback = CallbackModule(display=FakeScreen())
-    callback._signals(FakeResult({"gatekit_build_dir": "/old"}))
-    assert callback._log_dir == "/old"
-    callback._signals(FakeResult({"gate_build_dir": "/new"}))
-    callback._signals(FakeResult({"gatekit_build_dir": "/other"}))
-    callback._signals(FakeResult({"gate_build_dir": "/newer"}))  # the first one stays
-    assert callback._log_dir == "/new"
