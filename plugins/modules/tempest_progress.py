@@ -125,11 +125,14 @@ def main():
         time.sleep(1)
     start = _read(workspace, ".run-start")
     now = int(time.time())
-    counts = progress.count_results(_read(workspace, "tempest-run.log"))
-    total = None
+    log = _read(workspace, "tempest-run.log")
+    counts = progress.count_results(log)
+    total = done = None
     if os.path.exists(os.path.join(workspace, ".run-listed")):
-        total = sum(progress.count_listed(_read(workspace, name))
-                    for name in os.listdir(workspace) if name.startswith(".run-list-"))
+        listings = [_read(workspace, name) for name in sorted(os.listdir(workspace)) if name.startswith(".run-list-")]
+        total = sum(progress.count_listed(text) for text in listings) or None
+        if total:
+            done = progress.count_done(log, listings)
     state = dict(
         counts={key: counts[key] for key in ("passed", "skipped", "failed")},
         phase=counts["phase"],
@@ -138,7 +141,7 @@ def main():
         elapsed=now - int(start) if start.isdigit() else 0,
         total=total,
     )
-    state["gate_progress"] = progress.gate_progress(counts, state["total"])
+    state["gate_progress"] = progress.gate_progress(counts, state["total"], done)
     state["msg"] = progress.progress_message(dict(counts, done=state["done"], elapsed=state["elapsed"]),
                                              module.params["phases"])
     module.exit_json(changed=False, **state)

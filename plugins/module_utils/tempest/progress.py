@@ -8,6 +8,9 @@ each ``tempest run`` and keeps ``tempest run --list-tests`` of each phase in ``.
 
 * ``count_results(text)`` -- ``{passed, skipped, failed, phase}`` so far.
 * ``count_listed(text)`` -- test ids in ``tempest run --list-tests`` output.
+* ``count_done(log, listings)`` -- how many listed tests have finished: a class skipped or
+  failed in ``setUpClass`` reports one line for all its tests, so those count as many as the
+  listing holds for that class (the done count then ends equal to the total).
 * ``gate_progress(counts, total)`` -- the line the gate's terminal shows.
 * ``progress_message(state, phases)`` -- the line for Ansible's own output.
 """
@@ -19,6 +22,8 @@ _SKIPPED = re.compile(r"\.\.\. SKIPPED", re.MULTILINE)
 _FAILED = re.compile(r"\.\.\. FAILED$", re.MULTILINE)
 _PHASE = re.compile(r"^=== phase [0-9]*/", re.MULTILINE)
 _TEST_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.", re.MULTILINE)
+_LISTED = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*)", re.MULTILINE)
+_CLASS_RESULT = re.compile(r"setUpClass \(([A-Za-z0-9_.]+)\) \.\.\. (?:SKIPPED|FAILED)", re.MULTILINE)
 
 
 def count_results(text):
@@ -35,8 +40,24 @@ def count_listed(text):
     return len(_TEST_ID.findall(text or ""))
 
 
-def gate_progress(counts, total=None):
-    done = counts["passed"] + counts["failed"] + counts["skipped"]
+def count_done(log, listings):
+    """Listed tests finished so far: per-test results, plus every listed test of a class
+    that ``setUpClass`` skipped or failed as a whole."""
+    log = log or ""
+    done = len(_PASSED.findall(log)) + len(_FAILED.findall(log)) + len(_SKIPPED.findall(log))
+    classes = _CLASS_RESULT.findall(log)
+    if not classes:
+        return done
+    ids = [m for text in listings for m in _LISTED.findall(text or "")]
+    for name in classes:
+        prefix = name + "."
+        done += sum(1 for test_id in ids if test_id.startswith(prefix)) - 1
+    return done
+
+
+def gate_progress(counts, total=None, done=None):
+    if done is None:
+        done = counts["passed"] + counts["failed"] + counts["skipped"]
     if total is None:
         if not done:
             return "tempest: listing the tests"

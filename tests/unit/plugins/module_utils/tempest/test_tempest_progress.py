@@ -35,3 +35,23 @@ def test_progress_message():
     state = dict(progress.count_results(LOG), done=False, elapsed=125)
     assert progress.progress_message(state, 2) == (
         "tempest running (phase 1/2): 4 tests done, 2 passed, 1 skipped, 1 failed; elapsed 2:05")
+
+
+def test_count_done_expands_a_class_skipped_in_setupclass():
+    listing = "\n".join([
+        "pkg.mod.SkippedTest.test_a[id-1]",
+        "pkg.mod.SkippedTest.test_b[id-2]",
+        "pkg.mod.SkippedTest.test_c[id-3]",
+        "pkg.mod.RunTest.test_x[id-4]",
+        "pkg.mod.RunTest.test_y[id-5]",
+    ])
+    log = "\n".join([
+        "{0} setUpClass (pkg.mod.SkippedTest) ... SKIPPED: feature off",
+        "{1} pkg.mod.RunTest.test_x [0.1s] ... ok",
+    ])
+    assert progress.count_done(log, [listing]) == 4
+    counts = progress.count_results(log)
+    assert progress.gate_progress(counts, 5, progress.count_done(log, [listing])) == (
+        "tempest: 4/5 tests, 1 passed, 0 failed, 1 skipped")
+    assert progress.count_done(log + "\n{1} pkg.mod.RunTest.test_y [0.1s] ... FAILED", [listing]) == 5
+    assert progress.count_done("", [listing]) == 0
