@@ -221,5 +221,3 @@ def test_a_stage_event_set_on_several_hosts_prints_once():
     callback._signals(FakeResult({"gate_build_dir": "/b"}))
     assert screen.lines == [format_stage_start(START), format_stage_end(END)]
     assert callback._log_dir == "/b"
-
-

@@ -4,21 +4,17 @@
 local build built (the same elements and DIB environment, venvs included)."""
 
 import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "module_utils", "image"))
-
-from recording_runner import RecordingRunner  # noqa: E402
-
-from ansible_collections.gatekit.devstack.plugins.module_utils.image import builder as b  # noqa: E402
-from ansible_collections.gatekit.devstack.plugins.module_utils.image.cache import cache_paths  # noqa: E402
-from ansible_collections.gatekit.devstack.plugins.module_utils.image.nodepool import (  # noqa: E402
+from ansible_collections.gatekit.devstack.plugins.module_utils.image import builder as b
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.cache import cache_paths
+from ansible_collections.gatekit.devstack.plugins.module_utils.image.nodepool import (
     BOOT_ELEMENTS,
     image_from_recipe,
     render_nodepool,
 )
+from ansible_collections.gatekit.devstack.tests.unit.plugins.module_utils.image.recording_runner import RecordingRunner
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 4))
 ELEMENTS = os.path.join(ROOT, "roles", "build_image", "files", "elements")

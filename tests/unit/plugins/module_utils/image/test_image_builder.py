@@ -9,7 +9,6 @@ import json
 import os
 
 import pytest
-from recording_runner import RecordingRunner
 
 from ansible_collections.gatekit.devstack.plugins.module_utils.common import GatekitInputError
 from ansible_collections.gatekit.devstack.plugins.module_utils.image import builder as b
@@ -19,6 +18,7 @@ from ansible_collections.gatekit.devstack.plugins.module_utils.image.cache impor
     progress_line,
 )
 from ansible_collections.gatekit.devstack.plugins.module_utils.image.distro import UBUNTU_KEYRING
+from ansible_collections.gatekit.devstack.tests.unit.plugins.module_utils.image.recording_runner import RecordingRunner
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 5))
 ELEMENTS = os.path.join(ROOT, "roles", "build_image", "files", "elements")
