@@ -14,6 +14,7 @@ export ANSIBLE_CONFIG=$PWD/ansible.cfg
 backends=("${@:-dib debootstrap}")
 read -r -a backends <<< "${backends[*]}"
 work=$(mktemp -d /var/tmp/gkimg-bench.XXXXXX)
+# shellcheck disable=SC2154  # r is the trap's own loop variable (shellcheck misreads the trap body)
 trap 'rm -rf "$work"; for r in $(podman images --format "{{.Repository}}:{{.Tag}}" | grep "^localhost/gkimg-bench"); do podman rmi -f "$r" >/dev/null 2>&1 || true; done' EXIT
 
 used_mb() { free -m | awk '/^Mem:/ {print $3}'; }

@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # The whole gate, cold and warm, next to the bare tempest run it orchestrates.
 #   cold: the image cache emptied first (GATE_BENCH_COLD=1 only; it rebuilds the image)
 #   warm: image and wheelhouse cached; workers and deployment fresh (every gate)
@@ -5,7 +6,7 @@
 #         same worker against the same keystone, no orchestration
 # Prints a markdown table; peak memory is the controller-side ansible-playbook's max RSS.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 export ANSIBLE_CONFIG=$PWD/ansible.cfg PATH=$PWD/.venv/bin:$PATH
 prefix=gkbench
 run_gate() {  # run_gate LABEL [extra ansible args]

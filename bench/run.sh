@@ -3,7 +3,7 @@
 # builds/bench-<time>.md. Benchmarks print tables; nothing here asserts a time.
 # BENCH=name1,name2 runs a subset (file names without extension).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 export PATH=$PWD/.venv/bin:$PATH ANSIBLE_CONFIG=$PWD/ansible.cfg
 mkdir -p builds
 out=builds/bench-$(date -u +%Y%m%dT%H%M%SZ).md

@@ -7,7 +7,7 @@
 # - the workers' pinned ssh host keys (~/.cache/gatekit/ssh).
 # The image cache (~/.cache/gatekit) is kept: CLEAN_CACHE=1 removes it too.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 removed=()
 if command -v podman >/dev/null; then
   mapfile -t ctrs < <(podman ps -a --filter label=gatekit.pool --format '{{.Names}}')
@@ -19,6 +19,7 @@ if command -v podman >/dev/null; then
 fi
 # the workers' pinned ssh host keys (nodepool_worker_connect_ssh): the workers are gone
 if [ -d "$HOME/.cache/gatekit/ssh" ]; then
+  # shellcheck disable=SC2088  # the label the summary prints, not a path
   rm -rf "$HOME/.cache/gatekit/ssh" && removed+=("~/.cache/gatekit/ssh")
 fi
 for d in builds tests/output; do
@@ -26,6 +27,7 @@ for d in builds tests/output; do
 done
 rm -rf "${TMPDIR:-/tmp}"/gatekit-ansible-test.* 2>/dev/null
 if [ "${CLEAN_CACHE:-0}" = 1 ] && [ -d "$HOME/.cache/gatekit" ]; then
+  # shellcheck disable=SC2088  # the label the summary prints, not a path
   rm -rf "$HOME/.cache/gatekit" && removed+=("~/.cache/gatekit")
 fi
 if [ ${#removed[@]} -eq 0 ]; then echo "clean: nothing to remove"; else echo "clean: removed ${removed[*]}"; fi

@@ -70,7 +70,7 @@ worker_pool_name_prefix: $PREFIX
 worker_pool_network: $PREFIX
 tempest_test_regex: '$REGEX'
 EOF
-listing=$(cd "$WORK/run" && "${run_env[@]}" ansible-galaxy collection list gatekit.devstack 2>&1 || true)
+listing=$(cd "$WORK/run" && "${run_env[@]}" ansible-galaxy collection list gatekit.devstack 2>&1) || true
 grep -qxF "# $WORK/collections/ansible_collections" <<<"$listing" \
   || fail "gatekit.devstack does not resolve to the installed tarball: $listing"
 say "running: ansible-playbook gatekit.devstack.site (in $WORK/run, workers $PREFIX-*)"

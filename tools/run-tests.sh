@@ -3,7 +3,7 @@
 # table ends the output. Exit non-zero if any step failed.
 # Usage: run-tests.sh all | lint | sanity | units | pytest | molecule | e2e | release
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 ROOT=$PWD
 export ANSIBLE_CONFIG=$ROOT/ansible.cfg PATH=$ROOT/.venv/bin:$PATH
 export ANSIBLE_FORCE_COLOR=${ANSIBLE_FORCE_COLOR:-0} PY_COLORS=${PY_COLORS:-0}
@@ -41,10 +41,28 @@ collection_copy() {
   COPY=$dst
 }
 
+shell_scripts() {  # every tracked shell script, NUL-separated
+  # *.sh and *.bash (DIB sources environment.d/*.bash), files with an sh/bash shebang
+  # (DIB element scripts have no extension) and sourced files that name their shell in a
+  # `# shellcheck shell=` directive on their first line (openrc). Jinja templates are not
+  # shell until rendered.
+  local f line shebang='^#!.*[/ ](ba)?sh([[:space:]]|$)'
+  git ls-files -z | while IFS= read -r -d '' f; do
+    case "$f" in
+      *.j2) continue ;;
+      *.sh | *.bash) printf '%s\0' "$f"; continue ;;
+    esac
+    if [ ! -f "$f" ] || [ -L "$f" ]; then continue; fi
+    line=; IFS= read -r line < "$f"
+    if [[ $line =~ $shebang || $line == '# shellcheck shell='* ]]; then printf '%s\0' "$f"; fi
+  done
+}
+
 do_lint() {
   step "yamllint" yamllint -s .
   step "ruff" ruff check .
   step "ansible-lint (production)" ansible-lint --profile production
+  step "shellcheck" xargs -0r -a <(shell_scripts) shellcheck
 }
 
 do_sanity() {
@@ -64,13 +82,15 @@ do_pytest() {
 }
 
 do_molecule() {
-  local s
+  local f s
   # The default job's full tempest selection already runs in the end-to-end gate and in
   # the Zuul playbooks test; the tempest scenario checks its own cases (failing test,
   # broken plugin, missing list, non-voting) on a smaller selection: two tempest identity
   # modules and keystone-tempest-plugin (its tests mostly skip by feature flag, in seconds).
   export GATEKIT_TEMPEST_REGEX=${GATEKIT_TEMPEST_REGEX:-'^(tempest\.api\.identity\.v3\.test_(tokens|projects)|keystone_tempest_plugin\.)'}
-  for s in $(ls molecule/*/molecule.yml 2>/dev/null | xargs -rn1 dirname | xargs -rn1 basename | sort -u); do
+  for f in molecule/*/molecule.yml; do
+    [ -e "$f" ] || continue  # no scenario: the pattern stays unexpanded
+    s=${f#molecule/}; s=${s%/molecule.yml}
     step "molecule $s" molecule test -s "$s"
   done
 }
@@ -84,6 +104,7 @@ do_e2e() {
   # builds/latest/ansible.log, which the secrets check reads with the rest of the build.
   local out
   out=$(mktemp "${TMPDIR:-/tmp}/gatekit-e2e-output.XXXXXX"); tmpdirs+=("$out")
+  # shellcheck disable=SC2016  # $1 and $2 are the inner shell's arguments
   step "end-to-end: ansible-playbook site.yml" bash -c 'set -o pipefail
     ANSIBLE_STDOUT_CALLBACK=gatekit.devstack.gate ansible-playbook site.yml -e gate_job_file="$1" -e gate_keep_workers=true 2>&1 | tee "$2"' \
     _ "$ROOT/jobs/default.yml" "$out"

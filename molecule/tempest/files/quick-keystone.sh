@@ -16,7 +16,7 @@ HOST=$(hostname -I | awk '{print $1}')
 mkdir -p /run/mysqld && chown mysql: /run/mysqld
 if ! mysqladmin ping >/dev/null 2>&1; then
   (setsid mysqld_safe >/var/log/mysqld_safe.log 2>&1 &)
-  for i in $(seq 60); do mysqladmin ping >/dev/null 2>&1 && break; sleep 1; done
+  for _ in $(seq 60); do mysqladmin ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 DBPW=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 mysql -e "CREATE DATABASE IF NOT EXISTS keystone; CREATE USER IF NOT EXISTS 'keystone'@'localhost' IDENTIFIED BY '$DBPW'; ALTER USER 'keystone'@'localhost' IDENTIFIED BY '$DBPW'; GRANT ALL ON keystone.* TO 'keystone'@'localhost';"
@@ -41,14 +41,14 @@ lockout_failure_attempts = 2
 ${KS_EXTRA:-}
 CONF
 K=/opt/ks/bin
-$K/keystone-manage db_sync
-$K/keystone-manage fernet_setup --keystone-user root --keystone-group root
-$K/keystone-manage credential_setup --keystone-user root --keystone-group root
-$K/keystone-manage bootstrap --bootstrap-password "$PW" --bootstrap-region-id RegionOne \
-  --bootstrap-admin-url http://$HOST:5000 --bootstrap-public-url http://$HOST:5000 --bootstrap-internal-url http://$HOST:5000
+"$K/keystone-manage" db_sync
+"$K/keystone-manage" fernet_setup --keystone-user root --keystone-group root
+"$K/keystone-manage" credential_setup --keystone-user root --keystone-group root
+"$K/keystone-manage" bootstrap --bootstrap-password "$PW" --bootstrap-region-id RegionOne \
+  --bootstrap-admin-url "http://$HOST:5000" --bootstrap-public-url "http://$HOST:5000" --bootstrap-internal-url "http://$HOST:5000"
 pkill -f 'uwsgi.*keystone' || true; sleep 1
-(setsid $K/uwsgi --http11-socket 0.0.0.0:5000 --module keystone.wsgi.api:application --processes 3 --threads 1 --master --lazy-apps --die-on-term --virtualenv /opt/ks --logto /opt/stack/logs/keystone-uwsgi.log &)
-for i in $(seq 60); do curl -sf http://$HOST:5000/v3 >/dev/null && break; sleep 1; done
+(setsid "$K/uwsgi" --http11-socket 0.0.0.0:5000 --module keystone.wsgi.api:application --processes 3 --threads 1 --master --lazy-apps --die-on-term --virtualenv /opt/ks --logto /opt/stack/logs/keystone-uwsgi.log &)
+for _ in $(seq 60); do curl -sf "http://$HOST:5000/v3" >/dev/null && break; sleep 1; done
 mkdir -p /etc/openstack
 umask 077
 cat > /etc/openstack/clouds.yaml <<Y
@@ -64,4 +64,4 @@ clouds:
     region_name: RegionOne
     identity_api_version: 3
 Y
-echo KEYSTONE_READY http://$HOST:5000
+echo KEYSTONE_READY "http://$HOST:5000"

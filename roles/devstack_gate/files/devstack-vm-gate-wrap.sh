@@ -151,6 +151,7 @@ fi
 
 # ---- the run: settings, hooks and the gate, in a session of its own so that a timeout
 # can kill all of it (process group) and nothing else.
+# shellcheck disable=SC2317  # exported, run by the setsid'd `bash -c dg_body` below
 dg_body() {
     local rc
     dg_hook() {

@@ -24,7 +24,7 @@ cmd=(env
     "ANSIBLE_COLLECTIONS_PATH=$GATEKIT_DG_COLLECTIONS"
     "ANSIBLE_LOG_PATH=$LOGDIR/devstack-gate-ansible.txt"
     "HOME=${GATEKIT_DG_ROOT_HOME:-/root}"
-    "$GATEKIT_DG_VENV/bin/ansible-playbook" -i localhost, -c local
+    "$GATEKIT_DG_VENV/bin/ansible-playbook" -i "localhost," -c local
     -e "@$vars_file" "$GATEKIT_DG_HOME/gate.yml")
 echo "running: ${cmd[*]}"
 if [[ $EUID -eq 0 ]]; then
