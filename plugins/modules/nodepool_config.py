@@ -20,16 +20,10 @@ description:
 author:
   - gatekit.devstack contributors (@gatekit)
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
+  - gatekit.devstack.attributes
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: One diff per file that is (or would be) written or removed.
-  platform:
-    support: full
-    platforms: posix
 options:
   nodepool_path:
     description: Where to write C(nodepool.yaml). At least one of O(nodepool_path) and O(launcher_path) is needed.

@@ -70,6 +70,8 @@ options:
     description: Where Zuul/DevStack check plugin repositories out; a bare name found there installs from there.
     type: path
     default: /opt/stack
+extends_documentation_fragment:
+  - gatekit.devstack.attributes
 attributes:
   check_mode:
     description: Computes the plan without writing the combined list files.

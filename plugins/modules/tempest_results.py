@@ -35,6 +35,8 @@ options:
         instead of failing (for a run that never started).
     type: bool
     default: false
+extends_documentation_fragment:
+  - gatekit.devstack.attributes
 attributes:
   check_mode:
     description: Reads and summarises; the JUnit file is not written.
