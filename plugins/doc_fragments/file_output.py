@@ -4,21 +4,10 @@
 
 
 class ModuleDocFragment:
-    """Use as ``extends_documentation_fragment: [gatekit.devstack.file_output, ansible.builtin.files]``."""
+    """Use as ``extends_documentation_fragment: [gatekit.devstack.file_output, gatekit.devstack.attributes, ansible.builtin.files]``."""
 
     DOCUMENTATION = r"""
 options: {}
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Returns the old and new file content when in diff mode.
-    support: full
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: posix
 notes:
   - The file is written to a temporary file in the same directory and renamed into place, so
     readers never see a half-written file; nothing is written when the input is invalid.

@@ -22,6 +22,7 @@ author:
   - gatekit.devstack contributors (@gatekit)
 extends_documentation_fragment:
   - gatekit.devstack.file_output
+  - gatekit.devstack.attributes
   - ansible.builtin.files
 options:
   path:
